@@ -1,0 +1,132 @@
+"""What a file is, and how its bytes become text.
+
+Government portals routinely lie about both: PDFs served as text/html,
+GBK pages with no charset header or a wrong one.  So the media type is
+sniffed from the bytes first and the name/header only break ties, and text
+is decoded by trying the declared charset, then UTF-8 strictly, then
+GB18030 (a superset of GBK and GB2312).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from io import BytesIO
+from pathlib import PurePosixPath
+
+HTML = "text/html"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOC = "application/msword"
+WPS = "application/vnd.ms-works"
+TEXT = "text/plain"
+MARKDOWN = "text/markdown"
+JSON = "application/json"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UNKNOWN = "application/octet-stream"
+
+_BY_SUFFIX = {
+    ".html": HTML, ".htm": HTML, ".shtml": HTML, ".xhtml": HTML,
+    ".pdf": PDF, ".docx": DOCX, ".doc": DOC, ".wps": WPS,
+    ".txt": TEXT, ".md": MARKDOWN, ".markdown": MARKDOWN, ".json": JSON, ".xlsx": XLSX,
+}
+PARSEABLE = frozenset({HTML, PDF, DOCX, DOC, WPS, TEXT, MARKDOWN})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<div|<p[\s>]|<table)", re.IGNORECASE)
+
+
+def suffix_media_type(name: str) -> str:
+    """Media type implied by a file name or URL path, UNKNOWN if the suffix says nothing."""
+    return _BY_SUFFIX.get(PurePosixPath(name.split("?", 1)[0]).suffix.lower(), UNKNOWN)
+
+
+def sniff_media_type(data: bytes, name: str = "", declared: str = "") -> str:
+    """Media type from magic bytes, falling back to the name's suffix, then the declared header."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf")
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_media_type(data, name)
+    if head.startswith(_OLE_MAGIC):
+        return WPS if suffix_media_type(name) == WPS else DOC
+    by_name = suffix_media_type(name)
+    if _HTML_START.match(head):
+        return HTML
+    if by_name != UNKNOWN:
+        return by_name
+    declared = declared.split(";", 1)[0].strip().lower()
+    if declared in PARSEABLE or declared == JSON:
+        return declared
+    if head and _looks_like_text(head):
+        return TEXT
+    return UNKNOWN
+
+
+def _zip_media_type(data: bytes, name: str) -> str:
+    try:
+        names = zipfile.ZipFile(BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return suffix_media_type(name)
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return "application/zip"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """True when the head decodes as UTF-8 or GB18030 (a multi-byte char cut at the end is fine)."""
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def declared_charset(data: bytes, header: str = "") -> str:
+    """Charset from a Content-Type header or, failing that, an HTML <meta> tag ('' if none)."""
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", header or "", re.IGNORECASE)
+    if not match:
+        match = _META_CHARSET.search(data[:4096])
+        return _normalise_charset(match.group(1).decode("ascii")) if match else ""
+    return _normalise_charset(match.group(1))
+
+
+def _normalise_charset(name: str) -> str:
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return ""
+    # GB2312/GBK labels are routinely used for text containing GB18030-only characters.
+    return "gb18030" if name in {"gb2312", "gbk", "gb18030"} else name
+
+
+def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
+    """Decode bytes to text; returns (text, encoding used).
+
+    Order: BOM, then the declared charset if it decodes cleanly, then strict
+    UTF-8, then GB18030; last resort UTF-8 with replacement (encoding
+    reported as "replace" so callers can flag it).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    candidates = [c for c in (_normalise_charset(declared) if declared else "", "utf-8", "gb18030") if c]
+    for encoding in dict.fromkeys(candidates):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace"), "replace"
+
+
+def decode_html(data: bytes, content_type: str = "") -> tuple[str, str]:
+    """Decode an HTML page using its header or <meta> charset when they decode cleanly."""
+    return decode_text(data, declared_charset(data, content_type))

@@ -1,0 +1,188 @@
+"""Sentences and tokens: jieba with the domain lexicon, inside a spaCy ``zh`` pipeline.
+
+Why both: jieba decides token boundaries (and must know 链长制, 揭榜挂帅,
+province and industry names, or it splits them), spaCy gives the pipeline
+structure researchers know — a sentencizer for Chinese end punctuation and an
+``entity_ruler`` with REGION / ROLE / INDUSTRY / MODE_TERM patterns that the
+extractors reuse.  Table rows become sentences too (cells joined by "｜") so
+that evidence can point at a row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jieba
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.config import LEXICON_DIR
+from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
+
+SENTENCE_END = ("。", "！", "？", "!", "?")
+CELL_SEPARATOR = "｜"
+MAX_SENTENCE_CHARS = 400
+"""Longer runs without end punctuation (laws' long enumerations, OCR noise) are cut here,
+preferably at a '；', so that evidence stays readable and spaCy docs stay small."""
+
+ROLE_TERMS = ("总链长", "副总链长", "链长", "副链长", "链主", "链主企业", "链长办", "工作专班", "牵头单位", "牵头部门",
+              "发榜方", "揭榜方", "需求单位", "总河长", "河长")
+MODE_TERMS = ("链长制", "揭榜挂帅", "新型举国体制", "举国体制", "集中力量办大事", "张榜", "发榜", "揭榜", "榜单",
+              "河长制", "湖长制", "林长制")
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str  # canonical administrative name, e.g. 浙江省
+    level: str  # province | city | district
+    parent: str = ""
+    short: str = ""  # one-character abbreviation used in 文号 prefixes (浙, 粤 …)
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The domain vocabulary, read from ``corpora/lexicon/`` (editable without touching code)."""
+
+    words: tuple[str, ...]  # jieba user dictionary entries
+    regions: tuple[Region, ...]
+    industries: tuple[str, ...]
+
+    def region_by_alias(self) -> dict[str, Region]:
+        """Every name and alias → its region (longest names win on overlap at match time)."""
+        table: dict[str, Region] = {}
+        for region in self.regions:
+            for alias in (region.name, *region.aliases):
+                table.setdefault(alias, region)
+        return table
+
+
+@cache
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    words = tuple(_dict_lines(directory / "domain.txt"))
+    regions = tuple(_read_regions(directory / "regions.tsv"))
+    industries_file = directory / "industries.txt"
+    industries = tuple(_dict_lines(industries_file)) if industries_file.exists() else ()
+    return Lexicon(words=words, regions=regions, industries=industries)
+
+
+def _dict_lines(path: Path) -> Iterator[str]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line.split()[0]
+
+
+def _read_regions(path: Path) -> Iterator[Region]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, level, parent, short, aliases = (line.split("\t") + [""] * 5)[:5]
+        yield Region(name, level, parent, short, tuple(a for a in aliases.split(",") if a))
+
+
+@cache
+def _configure_jieba() -> None:
+    """Teach the global jieba (which spaCy's segmenter calls) every lexicon term, once."""
+    jieba.setLogLevel(logging.WARNING)
+    lexicon = load_lexicon()
+    for word in (*lexicon.words, *lexicon.industries):
+        jieba.add_word(word, freq=2000)
+    for region in lexicon.regions:
+        for alias in (region.name, *region.aliases):
+            if len(alias) > 1:
+                jieba.add_word(alias, freq=2000)
+    jieba.initialize()
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba tokens of ``text`` with the domain lexicon (whitespace tokens dropped)."""
+    _configure_jieba()
+    return [t for t in jieba.lcut(text) if t.strip()]
+
+
+@cache
+def nlp() -> Language:
+    """The shared spaCy pipeline: blank zh on jieba, Chinese sentencizer, lexicon entity_ruler."""
+    _configure_jieba()
+    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    pipeline.add_pipe("sentencizer", config={"punct_chars": list(SENTENCE_END)})
+    ruler = pipeline.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(_entity_patterns(load_lexicon()))
+    return pipeline
+
+
+def _entity_patterns(lexicon: Lexicon) -> list[dict]:
+    patterns = [{"label": "REGION", "pattern": alias, "id": region.name}
+                for region in lexicon.regions for alias in (region.name, *region.aliases) if len(alias) > 1]
+    patterns += [{"label": "INDUSTRY", "pattern": name} for name in lexicon.industries]
+    patterns += [{"label": "ROLE", "pattern": term} for term in ROLE_TERMS]
+    patterns += [{"label": "MODE_TERM", "pattern": term} for term in MODE_TERMS]
+    return patterns
+
+
+def spacy_doc(sentence: Sentence) -> Doc:
+    """Run the pipeline's rule components on a stored sentence without re-segmenting it."""
+    pipeline = nlp()
+    doc = Doc(pipeline.vocab, words=list(sentence.tokens) or [""], spaces=[False] * max(len(sentence.tokens), 1))
+    for _, component in pipeline.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def split_long(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """Cut an over-long sentence at '；' (else hard) so no piece exceeds ``limit`` characters."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("；", 0, limit)
+        cut = cut + 1 if cut > limit // 4 else limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text] if text else pieces
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text: one paragraph per line, spaCy's sentencizer inside a paragraph."""
+    return [s for _, _, s in _paragraph_sentences([text])]
+
+
+def _paragraph_sentences(paragraphs: list[str]) -> Iterator[tuple[int, Doc, str]]:
+    """(paragraph index, sentence span, sentence text) over non-empty paragraphs."""
+    pipeline = nlp()
+    lines = [(i, piece) for i, text in enumerate(paragraphs)
+             for line in text.splitlines() for piece in split_long(line.strip()) if piece]
+    with pipeline.select_pipes(enable=["sentencizer"]):
+        for (index, _), doc in zip(lines, pipeline.pipe(line for _, line in lines), strict=True):
+            for span in doc.sents:
+                sentence = span.text.strip()
+                if sentence:
+                    yield index, span, sentence
+
+
+def segment_text(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(),
+                 tables: tuple[Table, ...] = ()) -> SegmentedDocument:
+    """Segment plain text (and optional tables) as a one-part document."""
+    part = ParsedPart(role="file", url="", media_type="text/plain", text=text, tables=tables)
+    return segment(ParsedDocument(doc_id=doc_id, meta=meta, parts=(part,)))
+
+
+def segment(parsed: ParsedDocument) -> SegmentedDocument:
+    """Sentences of every part (paragraph text first, then table rows), numbered in order."""
+    sentences: list[Sentence] = []
+    for part_index, part in enumerate(parsed.parts):
+        paragraphs = part.text.split("\n")
+        for paragraph, span, text in _paragraph_sentences(paragraphs):
+            tokens = tuple(t.text for t in span if t.text.strip())
+            sentences.append(Sentence(len(sentences), text, tokens, part_index, f"p{paragraph + 1}"))
+        for table in part.tables:
+            for row_index, row in enumerate(table.rows):
+                text = CELL_SEPARATOR.join(cell.strip() for cell in row)
+                if text.strip(CELL_SEPARATOR):
+                    sentences.append(Sentence(len(sentences), text, tuple(tokenize(text)), part_index,
+                                              f"t{table.index + 1}r{row_index + 1}"))
+    return SegmentedDocument(parsed.doc_id, parsed.meta, tuple(sentences), parsed.tables)
