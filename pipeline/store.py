@@ -225,6 +225,12 @@ class CorpusStore:
             if wanted is None or row[0] in wanted:
                 yield _document_from_row(row)
 
+    def doc_ids(self, sources: Iterable[str] | None = None) -> list[str]:
+        """Ids of all documents, or of those from the named sources."""
+        rows = self._query("SELECT doc_id, source FROM documents ORDER BY doc_id")
+        wanted = set(sources) if sources is not None else None
+        return [doc_id for doc_id, source in rows if wanted is None or source in wanted]
+
     def count_documents(self) -> int:
         return self._query("SELECT count(*) FROM documents")[0][0]
 

@@ -1,0 +1,32 @@
+"""Fixtures shared across the test suite."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Prefect keeps its database and result cache under PREFECT_HOME: keep test runs out of the user's home.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="policy-miner-prefect-")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import pytest
+
+from pipeline.store import CorpusStore
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The real-document corpora beside the clone (read-only); tests needing it skip without it."""
+    if not (SHARED_DIR / "corpora").is_dir():
+        pytest.skip("../shared/corpora is not present beside the checkout")
+    return SHARED_DIR
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> CorpusStore:
+    with CorpusStore(tmp_path / "store") as corpus:
+        yield corpus

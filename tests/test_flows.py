@@ -1,0 +1,100 @@
+"""The Prefect flows on the real engine (prefect_test_harness), end to end on files and on the sample site."""
+
+from __future__ import annotations
+
+import codecs
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.export import export_flow
+from flows.process import process_flow
+from flows.run import run_flow
+from pipeline.export import DOCUMENT_COLUMNS, TABLE1_COLUMNS
+from pipeline.store import CorpusStore
+
+CHAIN_NOTICE = """关于在全市推行重点产业链链长制的通知
+各区人民政府，市政府各部门：
+为推动产业链稳链强链，市政府决定在全市实行重点产业链“链长制”，建立“三个一”工作机制，即一条产业链、一位市领导担任链长、一个工作专班。
+首批重点产业链为智能网联汽车、集成电路、生物医药。市长担任总链长。
+市人民政府办公厅
+2022年3月1日
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_engine():
+    with prefect_test_harness():
+        yield
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "chain.txt").write_text(CHAIN_NOTICE, encoding="utf-8")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> garbage without xref")
+    (docs / "archive.rar").write_bytes(b"Rar!\x1a\x07\x00" + bytes(range(256)))
+    return docs
+
+
+def test_run_on_a_folder_writes_the_contract_and_records_bad_files(folder: Path, tmp_path: Path) -> None:
+    out, store_root = tmp_path / "out", tmp_path / "store"
+    written = run_flow(input_dir=str(folder), out_dir=str(out), store_root=str(store_root))
+    assert {Path(p).name for p in written} >= {"documents.csv", "documents.parquet", "chain_leader_table.csv",
+                                                "chains.csv", "chain_leader_table.json"}
+    raw = (out / "documents.csv").read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    documents = pd.read_csv(out / "documents.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(documents.columns) == DOCUMENT_COLUMNS
+    assert len(documents) == 3
+    by_file = {Path(url).name: row for url, row in zip(documents.source_url, documents.itertuples())}
+    assert "chain_leader" in by_file["chain.txt"].modes.split(";")
+    assert by_file["chain.txt"].error == ""
+    assert "pdf" in by_file["broken.pdf"].error.lower()
+    assert by_file["archive.rar"].error != ""
+    table = pd.read_csv(out / "chain_leader_table.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(table.columns) == TABLE1_COLUMNS
+    assert pd.read_parquet(out / "documents.parquet").shape == documents.shape
+
+
+def test_rerun_on_unchanged_input_adds_nothing_and_redoes_nothing(folder: Path, tmp_path: Path) -> None:
+    store_root = tmp_path / "store"
+    run_flow(input_dir=str(folder), out_dir=str(tmp_path / "out1"), store_root=str(store_root))
+    with CorpusStore(store_root) as store:
+        documents_before = store.count_documents()
+        blobs_before = sorted(p.name for p in store.blob_dir.rglob("*") if p.is_file())
+    run_flow(input_dir=str(folder), out_dir=str(tmp_path / "out2"), store_root=str(store_root))
+    summary = process_flow(str(store_root))
+    assert summary == {"processed": 0, "up_to_date": documents_before, "failed": 0}
+    with CorpusStore(store_root) as store:
+        assert store.count_documents() == documents_before
+        assert sorted(p.name for p in store.blob_dir.rglob("*") if p.is_file()) == blobs_before
+    first = (tmp_path / "out1" / "documents.csv").read_bytes()
+    assert (tmp_path / "out2" / "documents.csv").read_bytes() == first
+
+
+def test_lost_results_are_restored_from_the_content_keyed_task_cache(folder: Path, tmp_path: Path) -> None:
+    store_root = tmp_path / "store"
+    run_flow(input_dir=str(folder), out_dir=str(tmp_path / "out"), store_root=str(store_root))
+    with sqlite3.connect(store_root / "corpus.sqlite") as db:
+        db.execute("DELETE FROM results")
+    summary = process_flow(str(store_root))
+    assert summary["processed"] == 3
+    with get_client(sync_client=True) as client:
+        states = [run.state.name for run in client.read_task_runs() if run.name.startswith("process_batch")]
+    assert "Cached" in states
+    with CorpusStore(store_root) as store:
+        assert len(list(store.results())) == 3
+
+
+def test_markdown_export_renders_table_one(folder: Path, tmp_path: Path) -> None:
+    store_root = str(tmp_path / "store")
+    run_flow(input_dir=str(folder), out_dir=str(tmp_path / "out"), store_root=store_root)
+    written = export_flow(store_root, str(tmp_path / "md"), formats=["md"])
+    markdown = Path(next(p for p in written if p.endswith(".md"))).read_text(encoding="utf-8")
+    assert markdown.startswith("| 地区 | 发展理念 | 发展模式 | 重点产业链方向 |")
