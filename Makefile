@@ -5,8 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages the tests need: OCR for scanned PDFs, a CJK font to generate test PDFs.
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei
+# Debian packages the tests need: OCR for scanned PDFs, a CJK font to draw test pages, poppler (reference text), LibreOffice (DOC/WPS).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei poppler-utils libreoffice-writer-nogui
 
 .PHONY: setup system-deps run test bench clean-outputs
 

@@ -39,7 +39,7 @@ MODE_TERMS = ("链长制", "揭榜挂帅", "新型举国体制", "举国体制",
 @dataclass(frozen=True)
 class Region:
     name: str  # canonical administrative name, e.g. 浙江省
-    level: str  # province | city | district
+    level: str  # national (全国: central organs) | province | city | district
     parent: str = ""
     short: str = ""  # one-character abbreviation used in 文号 prefixes (浙, 粤 …)
     aliases: tuple[str, ...] = ()
@@ -119,7 +119,8 @@ def nlp() -> Language:
 
 def _entity_patterns(lexicon: Lexicon) -> list[dict]:
     patterns = [{"label": "REGION", "pattern": alias, "id": region.name}
-                for region in lexicon.regions for alias in (region.name, *region.aliases) if len(alias) > 1]
+                for region in lexicon.regions if region.level != "national"
+                for alias in (region.name, *region.aliases) if len(alias) > 1]
     patterns += [{"label": "INDUSTRY", "pattern": name} for name in lexicon.industries]
     patterns += [{"label": "ROLE", "pattern": term} for term in ROLE_TERMS]
     patterns += [{"label": "MODE_TERM", "pattern": term} for term in MODE_TERMS]

@@ -45,12 +45,12 @@ def test_doc_type_from_title(title: str, kind: str):
 
 
 def test_regions_from_issuer_doc_number_and_url():
-    assert region_in_text("广州市天河区科技工业和信息化局") == "天河区"
+    assert region_in_text("广州市天河区科技工业和信息化局") == "广州市天河区"
     assert region_in_text("浙江省人民政府办公厅") == "浙江省"
-    assert region_in_text("国务院办公厅") == ""
+    assert region_in_text("国务院办公厅") == "全国"  # central organs: the nation as region
     assert region_from_doc_number("粤府办〔2022〕3号") == "广东省"
     assert region_from_doc_number("穗府办规〔2021〕7号") == "广州市"
-    assert region_from_doc_number("国办发〔2023〕18号") == ""
+    assert region_from_doc_number("国办发〔2023〕18号") == "全国"
     assert region_from_url("https://www.zj.gov.cn/art/2023/1/1/art_1.html") == "浙江省"
     assert region_from_url("http://www.gd.gov.cn/gkmlpt/content/1/1/post_1.html") == "广东省"
     assert region_from_url("https://rsj.gz.gov.cn/zcwj/content/post_1.html") == "广州市"
