@@ -1,0 +1,450 @@
+"""链长制 schemes and per-chain rows from one segmented document.
+
+What a scheme row holds, and where each part is read from:
+
+* concept — a slogan with a count in it, as written: “九个一”工作机制, “六位一体”架构,
+  四个一模式, “1个图谱”和“N张清单” (:func:`find_concepts`).
+* model — the mechanism's components: the enumeration that follows (or precedes)
+  the slogan in its sentence, else the next sentences, else the headings of the
+  numbered items that follow it; without a slogan, an enumeration of counted
+  items (一位省领导、一个牵头部门、一套支持政策) in a chain-leader sentence.
+  The slogan's numeral is checked against the number of components.
+* key_chains — enumerations anchored on 产业链/产业集群 (“聚焦A、B等十大产业链”,
+  “重点产业链包括：A、B”), numbered items whose heading is a chain, chain tables,
+  and chains that prose gives a 链长/链主 to.
+* roles — 总链长/链长/链长办/工作专班 holders (:mod:`pipeline.extract.roles`) not tied to one chain.
+
+A document only yields schemes when it states the mechanism (链长制, 总链长,
+链长由…, 链主 …); "产业链长、环节多" or 河长制 yield nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
+from pipeline.extract import tables
+from pipeline.extract.regions import canonical_region
+from pipeline.extract.roles import RoleClaim, role_claims
+from pipeline.extract.text import (NUMERAL, chain_name, cn_number, heading_of, industry_names, item_marker, marker_style,
+                                   normalise_chain, normalise_concept, normalise_item, split_chain_list, split_items, strip_marker, unique)
+
+CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
+"""The mechanism is stated.  Deliberately not bare 链长: 产业链长、环节多 means "the chain is long"."""
+
+CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
+MECHANISM_SUFFIX = r"(?:工作法|(?:工作|运行|推进|组织|管理|服务|协同|治理)?(?:机制|模式|架构|体系|制度|举措|格局|路径))?"
+QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{1,24})[”\"」]")
+UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「\w]){NUMERAL}(?:个一|位一体)")
+COUNTED_SLOGAN = re.compile(
+    rf"^(?:{NUMERAL}|[Nn])\s*(?:个|位|张|条|项|大|链|图|单|库|员|清单|方面|核心|抓手)|^一链一|^[\dNn]+\s*[+＋]\s*[\dNn]+")
+COUNT_OF_SLOGAN = re.compile(rf"^({NUMERAL})(?:个一|位一体|大\w{{0,4}}|项\w{{0,4}}|个(?:核心|重点|关键)\w{{0,4}})$")
+CONNECTOR = re.compile(r"^\s*(?:[和与及+＋、]|加)?\s*$")
+ENUMERATION_LEAD = re.compile(r"^[^，。；：:]{0,16}?(?:，即|即|：|:|具体包括|主要包括|包括|具体为|分别是|分别为)")
+LIST_VERBS = re.compile(r"^.*?(?:聚焦|围绕|重点发展|重点培育|发展壮大|确定|明确|包括|涵盖|选取|选择|梳理|培育|打造|实施|"
+                        r"推进|构建|做强|做大|涉及|覆盖|针对|形成|布局|遴选|筛选|建立)")
+LIST_TAIL = re.compile(rf"等?(?:{NUMERAL})?(?:条|个|大|项)?(?:重点|标志性|战略性|新兴|支柱|主导|优势|特色|先进|现代|未来|"
+                       rf"制造业|产业|传统|核心|关键|市级|省级|区级)*$")
+NAME_BOUNDARY = re.compile(r"[\s，。；、：:（）()“”\"]|由|的|为|在|对|将|把|担任|任|是|推动|打造|聚焦|围绕|建设|培育|壮大|做强|"
+                           r"做大|实施|负责|联系|牵头|分管|各条|每条|该")
+LABELLED_FIELD = re.compile(r"^\s*(?:副?链长|链主(?:企业|单位)?|牵头(?:单位|部门)|责任单位)\s*[：:]")
+ANCHOR_CONTINUES = re.compile(r"^(?:图谱|清单|地图|链长制|供应链|创新链|上下游|现代化|韧性|安全|协同|发展水平)")
+
+SCHEME_ROLES = ("总链长", "副总链长", "链长", "副链长", "链长办", "工作专班")
+CHAIN_TABLE = {
+    "chain_leader": re.compile(r"^(?!副|总).*链长(?!办)|联系领导|责任领导|牵头领导|挂帅领导"),
+    "chain_owner": re.compile(r"链主"),
+    "lead_unit": re.compile(r"牵头单位|牵头部门|责任单位|牵头处室|工作专班"),
+    "chain": re.compile(r"产业链|产业集群|链条|产业名称|重点产业|集群名称|^名称$|^产业$"),
+}
+COMPARISON_TABLE = {
+    "region": re.compile(r"省份|省市|地区|地市|城市|区域|省（区、市）|^省$|^市$|^区$"),
+    "concept": re.compile(r"理念|概念|名称|特色|口号|提法"),
+    "model": re.compile(r"模式|机制|做法|架构|内容"),
+    "key_chains": re.compile(r"产业链|产业集群|重点产业|方向|领域"),
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    text: str  # as written, e.g. “九个一”工作机制
+    start: int
+    end: int
+    count: int | None  # the numeral the slogan promises (九个一 → 9), None when it promises none
+
+
+@dataclass
+class _Draft:
+    """A region's scheme while it is being read (mutable; frozen into ChainLeaderScheme at the end)."""
+
+    region: str
+    concept: str = ""
+    model: list[str] = field(default_factory=list)
+    chains: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    def cite(self, cell: str, evidence: Evidence) -> None:
+        if evidence not in self.evidence.setdefault(cell, []):
+            self.evidence[cell].append(evidence)
+
+    def add_chains(self, names: Iterable[str], evidence: Evidence) -> None:
+        new = [n for n in names if n not in self.chains]
+        if new:
+            self.chains.extend(new)
+            self.cite("key_chains", evidence)
+
+
+def has_cue(doc: SegmentedDocument) -> bool:
+    return any(CUE.search(s.text) for s in doc.sentences) or any(
+        CHAIN_TABLE["chain_leader"].search(cell) or "链主" in cell for t in doc.tables for row in t.rows[:3] for cell in row)
+
+
+def find_concepts(text: str) -> list[Concept]:
+    """Counted slogans in a text, adjacent quoted slogans joined (“1个图谱”和“N张清单”), mechanism noun included."""
+    found: list[Concept] = []
+    quoted = [m for m in QUOTED.finditer(text) if COUNTED_SLOGAN.match(m.group(1).strip())]
+    groups: list[list[re.Match[str]]] = []
+    for match in quoted:
+        if groups and CONNECTOR.match(text[groups[-1][-1].end():match.start()]):
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    spans = [(g[0].start(), g[-1].end(), [m.group(1).strip() for m in g]) for g in groups]
+    spans += [(m.start(), m.end(), [m.group(0)]) for m in UNQUOTED_SLOGAN.finditer(text)
+              if not any(s <= m.start() < e for s, e, _ in spans)]
+    for start, end, bodies in sorted(spans):
+        suffix = re.match(MECHANISM_SUFFIX, text[end:])
+        end += len(suffix.group(0)) if suffix else 0
+        count = COUNT_OF_SLOGAN.match(bodies[0]) if len(bodies) == 1 else None
+        found.append(Concept(text[start:end], start, end, cn_number(count.group(1)) if count else None))
+    return found
+
+
+def concept_count(concept: str) -> int | None:
+    """The number of components a concept promises (“九个一”机制 → 9), None when it promises none."""
+    found = find_concepts(concept)
+    return found[0].count if found else None
+
+
+def numeral_flags(concept: str, model: tuple[str, ...]) -> tuple[str, ...]:
+    count = concept_count(concept)
+    if count is None or count == len(model):
+        return ()
+    numeral = next((m.group(0) for m in re.finditer(NUMERAL, concept)), str(count))
+    return (f"concept numeral {numeral} ≠ {len(model)} components",)
+
+
+def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
+                         ) -> tuple[list[ChainLeaderScheme], list[ChainRow]]:
+    """Schemes (one per region the document describes) and chain rows of one document."""
+    if not has_cue(doc):
+        return [], []
+    drafts: dict[str, _Draft] = {}
+    rows: list[ChainRow] = []
+    paragraphs = [s for s in doc.sentences if s.locator.startswith("p")]
+
+    def draft(region: str) -> _Draft:
+        return drafts.setdefault(region, _Draft(region))
+
+    _read_concepts_and_models(doc, paragraphs, sentence_region, draft)
+    for sentence in paragraphs:
+        region = sentence_region.get(sentence.index, "")
+        for names in _chain_lists(sentence.text):
+            draft(region).add_chains(names, _evidence(doc, sentence))
+    title = doc.meta.title or (paragraphs[0].text if paragraphs else "")
+    if CUE.search(title) and paragraphs:  # a one-chain scheme names its chain in the title
+        draft(sentence_region.get(paragraphs[0].index, "")).add_chains(
+            [name for _, name in _chain_mentions(title)], _evidence(doc, paragraphs[0]))
+    rows += _chain_items(doc, paragraphs, sentence_region, draft)
+    rows += _chain_table_rows(doc, sentence_region)
+    for row in rows:
+        draft(row.region).add_chains([row.chain], row.evidence)
+    schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
+                                                                             {"总链长", "链长"} & d.roles.keys())]
+    schemes += _comparison_table_schemes(doc)
+    return schemes, [r for r in rows if r.region]
+
+
+def _evidence(doc: SegmentedDocument, sentence: Sentence) -> Evidence:
+    return Evidence(doc.doc_id, sentence.text, sentence.index, sentence.locator)
+
+
+def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, draft) -> None:
+    """The first slogan near the mechanism is the concept; its components are read at whichever
+    of its mentions enumerates them (a heading “三、建立“九个一”工作机制” is often followed by the
+    sentence that does)."""
+    for position, sentence in enumerate(paragraphs):
+        scheme = draft(sentence_region.get(sentence.index, ""))
+        for concept in find_concepts(sentence.text):
+            same = not scheme.concept or normalise_concept(concept.text) == normalise_concept(scheme.concept)
+            if not same:
+                continue
+            model = None if scheme.model else _model_after(concept, position, paragraphs)
+            if not scheme.concept and (model or _near_cue(position, paragraphs)):
+                scheme.concept = concept.text
+                scheme.cite("concept", _evidence(doc, sentence))
+            if model and scheme.concept:
+                scheme.model = model[0]
+                for used in model[1]:
+                    scheme.cite("model", _evidence(doc, used))
+        if not scheme.model and CUE.search(sentence.text):
+            items = _counted_enumeration(sentence.text)
+            if items:
+                scheme.model = items
+                scheme.cite("model", _evidence(doc, sentence))
+
+
+def _near_cue(position: int, paragraphs: list[Sentence]) -> bool:
+    window = paragraphs[max(0, position - 2):position + 3]
+    return any(CUE.search(s.text) or CHAIN_NOUN.search(s.text) for s in window)
+
+
+def _model_after(concept: Concept, position: int, paragraphs: list[Sentence]
+                 ) -> tuple[list[str], list[Sentence]] | None:
+    """Components of a concept, looked for in its sentence, the two sentences after it, then the numbered items after it."""
+    sentence = paragraphs[position]
+    defined = _part_definitions(concept, paragraphs[position:position + 5])
+    if defined:
+        return defined
+    least = 2 if (concept.count or 3) <= 2 else 3
+    after = sentence.text[concept.end:]
+    lead = ENUMERATION_LEAD.match(after)
+    items = split_items(after[lead.end():] if lead else after)
+    if _is_enumeration(items, concept, least, bool(lead)):
+        return items, [sentence]
+    before = re.sub(r"的\s*$", "", sentence.text[:concept.start])
+    before = LIST_VERBS.sub("", re.split(r"[，,：:]", before)[-1]) if before else ""
+    items = split_items(before)
+    if _is_enumeration(items, concept, least, False):
+        return items, [sentence]
+    for following in paragraphs[position + 1:position + 3]:
+        if find_concepts(following.text):
+            return None  # a later mention of the slogan, read in its own turn
+        if item_marker(following.text):
+            break
+        lead = ENUMERATION_LEAD.match(following.text)
+        items = split_items(following.text[lead.end():] if lead else following.text)
+        if _is_enumeration(items, concept, least, bool(lead)):
+            return items, [following]
+    return _numbered_headings(position, paragraphs, concept.count)
+
+
+def _is_enumeration(items: list[str], concept: Concept, least: int, introduced: bool) -> bool:
+    """Components, not prose: counted items (一张图谱、两张清单), as many as the slogan promises,
+    or ≥ ``least`` items introduced by 即/：/包括."""
+    if len(items) >= 2 and _counted_share(items):
+        return True
+    return len(items) == concept.count or (introduced and len(items) >= least)
+
+
+def _part_definitions(concept: Concept, window: list[Sentence]) -> tuple[list[str], list[Sentence]] | None:
+    """Components of a slogan with several parts, each defined in the text:
+    “1”是组建一个产业链工作专班；“N”是…，包括A、B和C  /  “1个图谱”指…，“N张清单”指…"""
+    parts = [p.strip() for body in QUOTED.findall(concept.text) for p in re.split(r"[+＋]", body)]
+    if len(parts) < 2:
+        return None
+    components: list[str] = []
+    used: list[Sentence] = []
+    for part in parts:
+        for sentence in window:
+            # (?:…|^): the sentencizer may leave the opening quote at the end of the previous sentence
+            match = re.search(rf"(?:[“\"「]|^){re.escape(part)}[”\"」]\s*(?:是|指|即|为|：|:)", sentence.text)
+            if not match:
+                continue
+            definition = re.split(r"[；;。“\"「]", sentence.text[match.end():])[0]
+            listed = re.search(r"(?:包括|即|：|:)", definition)
+            if listed and len(items := split_items(definition[listed.end():])) >= 2:
+                components += items
+            else:
+                components += split_items(re.split(r"[，,]", definition)[0])[:1]
+            used.append(sentence)
+            break
+    return (unique(components), unique(used)) if len(components) >= len(parts) else None
+
+
+def _numbered_headings(position: int, paragraphs: list[Sentence], count: int | None
+                       ) -> tuple[list[str], list[Sentence]] | None:
+    """Headings of the numbered items that follow a concept: （一）一条产业链。（二）一位市领导。…"""
+    style, headings, used = "", [], []
+    current_paragraph = paragraphs[position].locator
+    for sentence in paragraphs[position + 1:]:
+        marker = item_marker(sentence.text)
+        new_paragraph = sentence.locator != current_paragraph
+        current_paragraph = sentence.locator
+        if not marker:
+            if new_paragraph and headings:
+                break
+            if new_paragraph and not headings and len(used) >= 1:
+                return None
+            used.append(sentence)
+            continue
+        if style and marker_style(marker) != style:
+            break
+        style = marker_style(marker)
+        heading = normalise_item(re.split(r"[，,]", heading_of(sentence.text))[0])
+        if heading:
+            headings.append(heading)
+            used.append(sentence)
+        if count and len(headings) == count:
+            break
+    if len(headings) >= 2:
+        return unique(headings), [s for s in used if item_marker(s.text)]
+    return None
+
+
+def _counted_share(items: list[str]) -> bool:
+    counted = sum(1 for item in items if re.match(rf"{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|抓|大|只|本|家)", item))
+    return counted >= 0.6 * len(items)
+
+
+def _counted_enumeration(text: str) -> list[str]:
+    """An enumeration of ≥3 counted items (一位省领导、一个牵头部门、一套支持政策) — a model without a slogan."""
+    for clause in re.split(r"[。；;：:]", text):
+        items = split_items(LIST_VERBS.sub("", clause) if "、" in clause else "")
+        if len(items) >= 3 and all(re.match(rf"{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份)", i) for i in items):
+            return items
+    return []
+
+
+def _chain_lists(text: str) -> list[list[str]]:
+    """Enumerations of chain names anchored on a chain noun, before it (A、B等十大产业链) or after it (产业链包括：A、B)."""
+    lists: list[list[str]] = []
+    for anchor in CHAIN_NOUN.finditer(text):
+        after = text[anchor.end():]
+        if ANCHOR_CONTINUES.match(after):
+            continue
+        lead = re.match(r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
+        if lead:
+            body = re.split(r"[。；;）)]", after[lead.end():])[0]
+            names = split_chain_list(body)
+        else:
+            clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
+            clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
+            names = split_chain_list(clause) if "等" not in clause else []
+        if len(names) >= 2 and names not in lists:
+            lists.append(names)
+    return lists
+
+
+def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_region, draft) -> list[ChainRow]:
+    """Chains named by numbered items or by prose that gives them a 链长/链主/牵头单位; other claims fill scheme roles."""
+    rows: dict[tuple[str, str], ChainRow] = {}
+    unattached: list[tuple[str, RoleClaim, Sentence]] = []
+    item_chain, item_paragraph = "", ""
+    for sentence in paragraphs:
+        region = sentence_region.get(sentence.index, "")
+        if sentence.locator != item_paragraph:
+            item_paragraph = sentence.locator
+            if item_marker(sentence.text):
+                item_chain = _heading_chain(sentence.text)
+            elif not LABELLED_FIELD.match(sentence.text):
+                item_chain = ""  # only labelled lines (链长：… / 链主企业：…) continue an item over paragraphs
+        claims = role_claims(sentence) if CUE.search(sentence.text) or "牵头" in sentence.text else []
+        for claim in claims:
+            per_chain = claim.role in ("链长", "链主", "牵头单位")
+            chain = (_chain_near(sentence.text, claim) or item_chain) if per_chain else ""
+            if chain and claim.role in ("链长", "链主", "牵头单位"):
+                key = (region, chain)
+                row = rows.get(key) or ChainRow(region, chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
+                rows[key] = _fill(row, claim)
+            elif per_chain and claim.role != "链长":
+                unattached.append((region, claim, sentence))
+            elif not chain and claim.role in SCHEME_ROLES and CUE.search(sentence.text):
+                scheme = draft(region)
+                if claim.role not in scheme.roles:
+                    scheme.roles[claim.role] = claim.holder
+                    scheme.cite("roles", _evidence(doc, sentence))
+        if item_chain and CHAIN_NOUN.search(heading_of(sentence.text)) and (region, item_chain) not in rows:
+            rows[(region, item_chain)] = ChainRow(region, item_chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
+    for region, claim, sentence in unattached:  # a one-chain scheme's 链主 / 牵头单位 need not name the chain
+        chains = unique([*draft(region).chains, *(chain for r, chain in rows if r == region)])
+        if len(chains) == 1:
+            row = rows.get((region, chains[0])) or ChainRow(region, chains[0], doc_id=doc.doc_id,
+                                                            evidence=_evidence(doc, sentence))
+            rows[(region, chains[0])] = _fill(row, claim)
+    return list(rows.values())
+
+
+def _heading_chain(text: str) -> str:
+    """The chain a numbered item is about: its heading when it names one (集成电路产业链 /
+    集成电路（链长：…） / 集成电路：链长…)."""
+    body = strip_marker(text)
+    heading = re.split(r"[（(]", re.split(r"[，,]", heading_of(text))[0])[0].strip()
+    labelled = re.match(r"^[（(：:\s]*(?:链长|链主|牵头)", body[len(heading):])
+    if re.search(rf"(?:{CHAIN_NOUN.pattern})$", heading) or labelled:
+        return chain_name(heading)
+    return ""
+
+
+def _chain_mentions(text: str) -> list[tuple[int, str]]:
+    """(offset, name) of every single chain named in prose: the words right before 产业链/产业集群,
+    the longest known industry name if one ends there, else back to the nearest verb or punctuation."""
+    known = industry_names()
+    found = []
+    for anchor in CHAIN_NOUN.finditer(text):
+        if ANCHOR_CONTINUES.match(text[anchor.end():]):
+            continue
+        prefix = text[max(0, anchor.start() - 16):anchor.start()]
+        lexical = [prefix[-k:] for k in range(len(prefix), 1, -1) if normalise_chain(prefix[-k:]) in known]
+        raw = lexical[0] if lexical else strip_marker(NAME_BOUNDARY.split(prefix)[-1])
+        name = chain_name(raw)
+        if name:
+            found.append((anchor.start() - len(raw), name))
+    return found
+
+
+def _chain_near(text: str, claim: RoleClaim) -> str:
+    """The chain a claim is about: the named chain closest before the claim, else the first one
+    after it in the same clause (由甲担任集成电路产业链链长)."""
+    candidates = _chain_mentions(text)
+    before = [name for pos, name in candidates if pos <= claim.start]
+    if before:
+        return before[-1]
+    clause_end = re.search(r"[，,。；;]", text[claim.start:])
+    limit = claim.start + clause_end.start() if clause_end else len(text)
+    return next((name for pos, name in candidates if claim.start < pos < limit), "")
+
+
+def _fill(row: ChainRow, claim: RoleClaim) -> ChainRow:
+    attribute = {"链长": "chain_leader", "链主": "chain_owner", "牵头单位": "lead_unit"}[claim.role]
+    return row if getattr(row, attribute) else replace(row, **{attribute: claim.holder})
+
+
+def _chain_table_rows(doc: SegmentedDocument, sentence_region: dict[int, str]) -> list[ChainRow]:
+    rows = []
+    for record in tables.records(doc, CHAIN_TABLE, required=("chain",)):
+        chain = chain_name(record.get("chain"))
+        if not chain:
+            continue
+        region = sentence_region.get(record.row_evidence.sentence, "") if record.row_evidence.sentence is not None else ""
+        owners = "、".join(unique(re.split(r"[、，,；;\n]", record.get("chain_owner"))))
+        rows.append(ChainRow(region, chain, chain_leader=record.get("chain_leader"), chain_owner=owners,
+                             lead_unit=record.get("lead_unit"), doc_id=doc.doc_id, evidence=record.cells["chain"].evidence))
+    return rows
+
+
+def _comparison_table_schemes(doc: SegmentedDocument) -> list[ChainLeaderScheme]:
+    """Tables with one region per row (地区｜发展理念｜发展模式｜重点产业链): one scheme per row."""
+    schemes = []
+    for record in tables.records(doc, COMPARISON_TABLE, required=("region",), min_columns=3):
+        region = canonical_region(record.get("region"))
+        if not region:
+            continue
+        concept = record.get("concept")
+        model = tuple(split_items(record.get("model")))
+        chains = tuple(split_chain_list(record.get("key_chains")))
+        evidence = {name: (cell.evidence,) for name, cell in record.cells.items() if name != "region"}
+        schemes.append(ChainLeaderScheme(region, re.sub(r"\s+", "", concept), model, chains, {}, (doc.doc_id,),
+                                         evidence, numeral_flags(concept, model)))
+    return schemes
+
+
+def _freeze(draft: _Draft, doc_id: str) -> ChainLeaderScheme:
+    model = tuple(draft.model)
+    return ChainLeaderScheme(region=draft.region, concept=draft.concept, model=model, key_chains=tuple(draft.chains),
+                             roles=dict(draft.roles), doc_ids=(doc_id,),
+                             evidence={cell: tuple(ev) for cell, ev in draft.evidence.items()},
+                             flags=numeral_flags(draft.concept, model))

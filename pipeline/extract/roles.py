@@ -1,0 +1,106 @@
+"""Who holds which role of a chain-leader scheme, read with a spaCy ``Matcher``.
+
+The segmenter's entity_ruler already marks ROLE terms (总链长, 链长, 链主企业,
+链长办, 牵头单位 …) on jieba tokens; the matcher adds the few ways Chinese
+policy prose attaches a holder to a role:
+
+    总链长由省长担任 / 链长为分管副省长 / 链主企业：甲公司、乙公司     ROLE 由|为|：HOLDER (担任)
+    省长担任“总链长” / 一位市领导担任产业链链长                          HOLDER 担任|兼任|作为 … ROLE
+    链长办设在省工业和信息化厅                                           ROLE 设在 HOLDER
+    由市经信局牵头                                                       由 HOLDER 牵头  (→ 牵头单位)
+
+Holders stop at clause punctuation (a '、' inside a holder is kept: 省委书记、省长).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.matcher import Matcher
+
+from pipeline.models import Sentence
+from pipeline.segment import nlp, spacy_doc
+from pipeline.extract.text import strip_marker
+
+ROLE_FIELDS = {"总链长": "总链长", "副总链长": "副总链长", "链长": "链长", "副链长": "副链长", "链主": "链主",
+               "链主企业": "链主", "链主单位": "链主", "链长办": "链长办", "链长办公室": "链长办", "链长制办公室": "链长办",
+               "链长制工作办公室": "链长办", "工作专班": "工作专班", "牵头单位": "牵头单位", "牵头部门": "牵头单位"}
+"""Role token → the role name used in ChainLeaderScheme.roles.  Only chain-leader roles: the segmenter's
+ROLE entities also cover 河长 and 发榜方, which must not fill a chain-leader scheme."""
+
+CLAUSE_END = ["，", ",", "。", "；", ";", "：", ":", "！", "？", "\n"]
+ROLE = {"TEXT": {"IN": list(ROLE_FIELDS)}}
+HOLDER = {"ORTH": {"NOT_IN": [*CLAUSE_END, *ROLE_FIELDS, "由", "担任", "兼任", "出任", "任"]}, "OP": "+"}
+"""A holder runs to the clause end or to the next role label (链主企业：甲公司牵头单位：省经信厅, as PDFs flatten it)."""
+LEAD_IN = re.compile(r"^(?:建立|实行|实施|推行|明确|确定|请|设立|成立|组建|分别|其中|同时|原则上|每条产业链|各产业链|由)+")
+ROLE_WORDS_IN_HOLDER = re.compile(r"^(?:产业链|该|本)?(?:链长|总链长|链主)$")
+
+
+@dataclass(frozen=True)
+class RoleClaim:
+    role: str  # key of ROLE_FIELDS' values: 总链长, 链长, 链主, 链长办, 工作专班, 牵头单位 …
+    holder: str
+    start: int  # character offset of the match in the sentence, to tell which chain it is near
+
+
+@cache
+def _matcher() -> Matcher:
+    matcher = Matcher(nlp().vocab)
+    quote = {"ORTH": {"IN": ["“", "”", "\"", "「", "」"]}, "OP": "?"}
+    gap = {"ORTH": {"NOT_IN": CLAUSE_END}, "OP": "{0,4}"}
+    matcher.add("ROLE_BY", [[ROLE, quote, {"ORTH": "由"}, HOLDER, {"ORTH": {"IN": ["担任", "兼任", "出任", "负责"]}}]],
+                greedy="LONGEST")
+    matcher.add("ROLE_IS", [[ROLE, quote, {"ORTH": {"IN": ["为", "是", "：", ":"]}}, HOLDER]], greedy="LONGEST")
+    matcher.add("HOLDER_SERVES", [[HOLDER, {"ORTH": {"IN": ["担任", "兼任", "出任", "任", "作为"]}}, gap, quote, ROLE]],
+                greedy="LONGEST")
+    matcher.add("ROLE_SEAT", [[ROLE, {"ORTH": {"IN": ["设在", "设于"]}}, HOLDER]], greedy="LONGEST")
+    matcher.add("LED_BY", [[{"TEXT": {"REGEX": "^由"}}, {**HOLDER, "OP": "*"}, {"ORTH": {"IN": ["牵头", "牵头负责", "负责牵头"]}}]], greedy="LONGEST")
+    return matcher
+
+
+def role_claims(sentence: Sentence) -> list[RoleClaim]:
+    """Every (role, holder) the sentence states, in reading order."""
+    doc = spacy_doc(sentence)
+    claims: list[RoleClaim] = []
+    for match_id, start, end in sorted(_matcher()(doc), key=lambda m: m[1]):
+        kind = nlp().vocab.strings[match_id]
+        span = doc[start:end]
+        roles = [t for t in span if t.text in ROLE_FIELDS]
+        if kind == "LED_BY":
+            role_text, holder_tokens = "牵头单位", span[:-1]
+        elif kind == "HOLDER_SERVES":
+            role_text = roles[-1].text if roles else ""
+            verb = next(i for i, t in enumerate(span) if t.text in ("担任", "兼任", "出任", "任", "作为"))
+            holder_tokens = span[:verb]
+        else:
+            role_text = span[0].text
+            skip = 3 if span[1].text in ("“", "”", "\"") else 2
+            holder_tokens = span[skip:-1] if kind == "ROLE_BY" else span[skip:]
+        role = ROLE_FIELDS.get(role_text)
+        holder = clean_holder("".join(t.text for t in holder_tokens))
+        if role and holder:
+            claims.append(RoleClaim(role, holder, _char_offset(sentence.text, doc, start)))
+    return _dedupe(claims)
+
+
+def clean_holder(text: str) -> str:
+    text = LEAD_IN.sub("", strip_marker(text.strip(" “”\"「」")))
+    text = re.sub(r"(?:担任|兼任|负责|牵头)$", "", text).strip(" “”\"「」")
+    if text.endswith(("）", ")")) and text.count("（") + text.count("(") < text.count("）") + text.count(")"):
+        text = text[:-1]  # a closing bracket of the surrounding clause, not of the holder
+    return "" if not text or ROLE_WORDS_IN_HOLDER.match(text) or len(text) > 40 else text
+
+
+def _char_offset(text: str, doc, token_index: int) -> int:
+    prefix = "".join(t.text for t in doc[:token_index])
+    return len(prefix) if text.startswith(prefix) else text.find(doc[token_index].text)
+
+
+def _dedupe(claims: list[RoleClaim]) -> list[RoleClaim]:
+    """Keep one claim per (role, position): overlapping patterns may read the same statement twice."""
+    kept: dict[tuple[str, str], RoleClaim] = {}
+    for claim in claims:
+        kept.setdefault((claim.role, claim.holder), claim)
+    return list(kept.values())

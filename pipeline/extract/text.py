@@ -1,0 +1,225 @@
+"""String-level helpers shared by the extractors: numerals, money, list items, chain names.
+
+Policy documents state the same thing in several surface forms (“九个一” vs 9,
+1.2亿元 vs 12000万元, “集成电路产业链” vs 集成电路); every comparison the
+extractors, the merger and the scorer make goes through the one normaliser
+defined here, so that they can never disagree about what counts as equal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from pipeline.segment import load_lexicon
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+NUMERAL = r"[零〇一二两三四五六七八九十百千\d]+"
+
+ITEM_MARKER = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+[、.．]|\d{1,2}\s*[、.．)）](?!\d)"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+[条项]?[，、：:\s]?)\s*")
+"""Start of a numbered list item: （一） (1) 一、 1. 1、 ① 一是 …"""
+
+SECTION_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)+\s|\d+\s+\S|第[一二三四五六七八九十]+[章节部分])")
+"""A heading that opens a new section (一、…, 1.2 …, 第三章): ends the scope of an in-text region switch."""
+
+QUOTES = str.maketrans({"\"": "", "“": "", "”": "", "「": "", "」": "", "『": "", "』": "", "‘": "", "’": "", "'": ""})
+PRIMARY_SEPARATORS = re.compile(r"[、，,；;／/]")
+CONJUNCTIONS = re.compile(r"以及|和|及|与")
+CHAIN_SUFFIXES = re.compile(
+    r"(?:(?:战略性)?(?:支柱|新兴)?(?:产业链群|产业集群|产业链条|产业链|集群|产业|链条))+$")
+CHAIN_PREFIXES = re.compile(r"^(?:包括|主要有|主要是|重点|聚焦|围绕|打造|发展|培育|推动|做强|做大|壮大|提升|以及|和|及|与|其中)+")
+CHAIN_NOISE = re.compile(r"[（(][^）)]*[）)]|[“”\"「」『』《》\s]|等$|等[\d一二三四五六七八九十]+[条个大项]?$")
+
+
+def cn_number(text: str) -> int | None:
+    """Integer value of a Chinese or Arabic numeral (九 → 9, 十一 → 11, 二十三 → 23, 83 → 83); None otherwise."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in CN_DIGITS and ch not in CN_UNITS for ch in text):
+        return None
+    total, digit = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        else:
+            total += (digit or 1) * CN_UNITS[ch]
+            digit = 0
+    return total + digit
+
+
+MONEY = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|千元|元)")
+WAN_PER_UNIT = {"亿元": 10000.0, "亿": 10000.0, "万元": 1.0, "万": 1.0, "千元": 0.1, "元": 0.0001}
+
+
+def to_wan(text: str) -> float | None:
+    """First amount of money in ``text``, in 万元 (1.2亿元 → 12000, 50万元 → 50, 3000元 → 0.3)."""
+    match = MONEY.search(text)
+    if not match:
+        return None
+    return round(float(match.group(1)) * WAN_PER_UNIT[match.group(2)], 4)
+
+
+def unquote(text: str) -> str:
+    return text.translate(QUOTES).strip()
+
+
+def normalise_item(text: str) -> str:
+    """Comparison key of a mechanism component: no quotes, spaces or trailing punctuation."""
+    return re.sub(r"[\s。；;，,、：:]+", "", unquote(text))
+
+
+def normalise_concept(text: str) -> str:
+    """Comparison key of a concept: as written, modulo quote style and spacing."""
+    return re.sub(r"\s+", "", unquote(text))
+
+
+def item_marker(text: str) -> str:
+    """The list marker a sentence starts with ('' when none)."""
+    match = ITEM_MARKER.match(text)
+    return match.group(0) if match else ""
+
+
+def marker_style(marker: str) -> str:
+    """A marker's family, so that （一）… items are not mixed with 1. items."""
+    core = marker.strip()
+    if not core:
+        return ""
+    shapes = ((r"^[（(]\s*[一二三四五六七八九十]", "paren-cn"), (r"^[（(]", "paren-digit"), (r"^\d", "digit"),
+              (r"^[①-⑳]", "circled"), (r"^[一二三四五六七八九十]+是", "shi"), (r"^第", "ordinal"),
+              (r"^[一二三四五六七八九十]", "cn"))
+    return next(style for pattern, style in shapes if re.match(pattern, core))
+
+
+def strip_marker(text: str) -> str:
+    return text[len(item_marker(text)):].strip()
+
+
+def heading_of(text: str) -> str:
+    """The heading of a list item: its text up to the first full stop, colon or semicolon."""
+    body = strip_marker(text)
+    return re.split(r"[。；;：:！？]", body, maxsplit=1)[0].strip()
+
+
+@cache
+def industry_names() -> frozenset[str]:
+    """Normalised industry names from corpora/lexicon/industries.txt (names that contain 与/和 stay whole)."""
+    return frozenset(normalise_chain(name, split_safe=True) for name in load_lexicon().industries)
+
+
+def normalise_chain(name: str, split_safe: bool = False) -> str:
+    """Canonical chain name: no quotes, brackets, 等…, leading verbs or 产业链/产业集群/产业 suffix."""
+    name = CHAIN_NOISE.sub("", name.strip())
+    name = CHAIN_NOISE.sub("", name)
+    name = CHAIN_PREFIXES.sub("", name)
+    stripped = CHAIN_SUFFIXES.sub("", name)
+    return stripped if len(stripped) >= 2 else name
+
+
+def split_chain_list(text: str) -> list[str]:
+    """Chain names of an enumeration, split on 、，；and on 和/及/与 only where the lexicon agrees.
+
+    A conjunction joins two list items (…、钢铁和房地产建筑) as often as it sits
+    inside one name (炼化一体化与新材料, 汽车和新能源汽车); the industry lexicon
+    decides: a known whole name stays whole, an item splits when both halves
+    are known names, or when it closes a longer list, one half is known and
+    the halves do not share a head (汽车 / 新能源汽车 do)."""
+    raw = [piece for piece in PRIMARY_SEPARATORS.split(text) if piece.strip()]
+    known = industry_names()
+    names: list[str] = []
+    for position, piece in enumerate(raw):
+        names.extend(_split_conjunction(piece, known, is_last=position == len(raw) - 1 and len(raw) >= 3))
+    return unique(chain_name(n) for n in names)
+
+
+def _split_conjunction(piece: str, known: frozenset[str], is_last: bool) -> list[str]:
+    whole = normalise_chain(piece)
+    parts = [p for p in CONJUNCTIONS.split(piece) if p.strip()]
+    if whole in known or len(parts) != 2:
+        return [piece]
+    left, right = (normalise_chain(p) for p in parts)
+    if left in known and right in known:
+        return parts
+    shares_head = left[-2:] == right[-2:]
+    if is_last and (left in known or right in known) and not shares_head:
+        return parts
+    return [piece]
+
+
+def is_chain_name(name: str) -> bool:
+    """Plausible chain name: 2–16 characters, not a clause, a counted item or a bare chain noun."""
+    return (2 <= len(name) <= 16 and not re.search(r"[，。；：:！？]|^[\d一二三四五六七八九十]+$", name)
+            and not re.match(rf"^(?:即|{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|大))", name)
+            and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|其他)", name)
+            and not re.search(r"实施|推进|加快|建立|开展|支持|提升|要求|担任|负责|研究|制定|组建|承担|会同|确定|融合|协调|"
+                              r"统筹|保障|召开|会议|包括|关于|公布|印发|通知|名单|政府|链长|链主|.等.|^(?:产业链|产业集群|集群|产业)$|^[补强延建固优稳]链$", name)
+            and not re.fullmatch(r"(?:标志性|重点|主导|优势|特色|战略性|新兴|支柱|传统|未来|先进|现代|关键|核心)+", name))
+
+
+@cache
+def region_alias_pattern() -> re.Pattern[str]:
+    """All region names and aliases, longest first.  Matched on characters, not on jieba tokens:
+    jieba keeps words such as 湖南省人民政府 whole, so a token-level entity pattern for 湖南省 misses them."""
+    aliases = sorted((a for a in load_lexicon().region_by_alias() if len(a) > 1), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, aliases)))
+
+
+def chain_name(raw: str) -> str:
+    """Canonical chain name of a raw cell/heading/list item, '' when it is not one.
+    A leading region or scope word (重庆两江新区…, 全省…, 我市…) is not part of the name."""
+    text = re.sub(r"^(?:全|我|本)(?:省|市|区|县)", "", raw.strip())
+    while (match := region_alias_pattern().match(text)) and len(text) > match.end() + 1:
+        text = text[match.end():]
+    name = normalise_chain(text)
+    return name if is_chain_name(name) else ""
+
+
+COUNTED = re.compile(rf"{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|抓|大|只|本|家)")
+"""A numeral with a classifier: the opening of a counted component (一个…, 一套…, 四个清单)."""
+
+
+def trim_to_count(item: str) -> str:
+    """A counted component without its lead-in verb (制定一个发展规划 → 一个发展规划)."""
+    match = COUNTED.search(item)
+    return item[match.start():] if match and match.start() <= 12 else item
+
+
+def split_items(text: str) -> list[str]:
+    """Components of a mechanism enumeration.
+
+    When most items open with a numeral and a classifier (一个…、一套…、四个清单),
+    the list is cut at those openings only, so that an item with an inner 和
+    (一个发展分工责任机制和年度工作计划) stays whole and a lead-in clause
+    (每条产业链制定一个发展规划, 出台一套专项支持政策) is dropped; otherwise at 、，；."""
+    text = re.sub(r"^[，,：:\s]*(?:即|包括|具体为|具体包括|主要包括|分别是|为|是)?[：:，,\s]*", "", text).rstrip("。；;，,")
+    raw = [p.strip() for p in re.split(r"[、，,；;]", text) if p.strip()]
+    openers = [COUNTED.search(p) for p in raw]
+    if sum(1 for m in openers if m) >= max(1, 0.6 * len(raw)):
+        items = [trim_to_count(p) for p in raw]
+        items = [part for item in items for part in re.split(rf"(?:以及|和|及|与)(?={COUNTED.pattern})", item)]
+        return unique(normalise_item(i) for i in items if normalise_item(i))
+    if raw and len(raw) >= 2:
+        raw[-1:] = [p for p in re.split(r"以及|和|及", raw[-1]) if p]  # …、招商目标清单和技术攻关清单
+    return unique(normalise_item(p) for p in raw if normalise_item(p))
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items in first-seen order without duplicates or empties."""
+    seen: dict[str, None] = {}
+    for item in items:
+        if item:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def union(*lists: Sequence[str], key=lambda s: s) -> tuple[str, ...]:
+    """Order-preserving union of lists, equality by ``key``."""
+    seen: dict[str, str] = {}
+    for items in lists:
+        for item in items:
+            seen.setdefault(key(item), item)
+    return tuple(seen.values())
