@@ -25,6 +25,7 @@ from pipeline.config import LEXICON_DIR
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
 
 SENTENCE_END = ("。", "！", "？", "!", "?")
+CLOSERS = frozenset("”’」』》）)】〕")
 CELL_SEPARATOR = "｜"
 MAX_SENTENCE_CHARS = 400
 """Longer runs without end punctuation (laws' long enumerations, OCR noise) are cut here,
@@ -111,10 +112,30 @@ def nlp() -> Language:
     """The shared spaCy pipeline: blank zh on jieba, Chinese sentencizer, lexicon entity_ruler."""
     _configure_jieba()
     pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    pipeline.add_pipe("sentencizer", config={"punct_chars": list(SENTENCE_END)})
+    pipeline.add_pipe("zh_sentencizer")
     ruler = pipeline.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(_entity_patterns(load_lexicon()))
     return pipeline
+
+
+@Language.component("zh_sentencizer")
+def zh_sentencizer(doc: Doc) -> Doc:
+    """Sentence starts after 。！？ and the closing quotes/brackets that follow them.
+
+    spaCy's generic sentencizer keeps any punctuation after the period in the
+    old sentence, which strands an opening “ there and robs the next sentence
+    (often a slogan such as “九个一”机制) of its quote.
+    """
+    pending = False
+    for index, token in enumerate(doc):
+        if index == 0:
+            token.is_sent_start = True
+        elif pending and token.text not in CLOSERS and token.text[-1] not in SENTENCE_END:
+            token.is_sent_start, pending = True, False
+        else:
+            token.is_sent_start = False
+        pending = pending or token.text[-1] in SENTENCE_END
+    return doc
 
 
 def _entity_patterns(lexicon: Lexicon) -> list[dict]:
@@ -157,7 +178,7 @@ def _paragraph_sentences(paragraphs: list[str]) -> Iterator[tuple[int, Doc, str]
     pipeline = nlp()
     lines = [(i, piece) for i, text in enumerate(paragraphs)
              for line in text.splitlines() for piece in split_long(line.strip()) if piece]
-    with pipeline.select_pipes(enable=["sentencizer"]):
+    with pipeline.select_pipes(enable=["zh_sentencizer"]):
         for (index, _), doc in zip(lines, pipeline.pipe(line for _, line in lines), strict=True):
             for span in doc.sents:
                 sentence = span.text.strip()

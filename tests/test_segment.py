@@ -1,0 +1,40 @@
+"""Segmentation: lexicon-aware jieba tokens inside the spaCy zh pipeline, sentences, table rows."""
+
+from __future__ import annotations
+
+from pipeline.models import Table
+from pipeline.segment import MAX_SENTENCE_CHARS, segment_text, spacy_doc, split_sentences, tokenize
+
+
+def test_domain_terms_are_single_tokens() -> None:
+    tokens = tokenize("全面推行链长制，由总链长统筹，链主企业牵头实施揭榜挂帅，健全新型举国体制。")
+    for term in ("链长制", "总链长", "链主企业", "揭榜挂帅", "新型举国体制"):
+        assert term in tokens
+
+
+def test_sentences_keep_their_quotes() -> None:
+    sentences = split_sentences("全省建立工作体系。“九个一”机制是核心！他说：“好。”然后实施。")
+    assert sentences == ["全省建立工作体系。", "“九个一”机制是核心！", "他说：“好。”", "然后实施。"]
+
+
+def test_over_long_runs_are_cut_at_semicolons() -> None:
+    clause = "各地区各部门要加强统筹协调做好工作" * 3 + "；"
+    sentences = split_sentences(clause * 20)
+    assert all(len(s) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert "".join(sentences) == clause * 20
+    assert all(s.endswith("；") for s in sentences)
+
+
+def test_table_rows_become_located_sentences() -> None:
+    table = Table(rows=(("产业链", "链长", "牵头单位"), ("集成电路", "副省长", "省经信厅")), index=0)
+    doc = segment_text("d1", "第一段。第二句。\n第二段。", tables=(table,))
+    assert [(s.text, s.locator) for s in doc.sentences] == [
+        ("第一段。", "p1"), ("第二句。", "p1"), ("第二段。", "p2"),
+        ("产业链｜链长｜牵头单位", "t1r1"), ("集成电路｜副省长｜省经信厅", "t1r2")]
+    assert [s.index for s in doc.sentences] == list(range(5))
+
+
+def test_entity_ruler_tags_regions_roles_and_mode_terms() -> None:
+    doc = segment_text("d2", "浙江省实行链长制，省长担任总链长。")
+    labels = {(ent.label_, ent.text) for ent in spacy_doc(doc.sentences[0]).ents}
+    assert {("REGION", "浙江省"), ("MODE_TERM", "链长制"), ("ROLE", "总链长")} <= labels
