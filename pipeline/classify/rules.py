@@ -1,0 +1,166 @@
+"""Sentence-level lexicon rules for the three innovation modes.
+
+Why rules at all when there is a model: real positives are scarce (a few dozen
+documents per mode), so the model alone would learn the trigger words and
+little else.  The rules encode what the annotation guideline says a trigger
+must look like (docs/annotation-guideline.md): which terms can fire a mode on
+their own, which need a policy-action context in the same sentence, and which
+look-alikes never count (河长制, “产业链长”= the chain is long, 张榜公布 =
+posting a notice, 挑战杯 tracks named 揭榜挂帅, sports 举国体制).  Every
+sentence gets a :class:`SentenceHit` per mode; the model (``model.py``) turns
+the hits and the hit sentences' words into a probability, and a document can
+only be labelled when at least one sentence *qualifies* under these rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from pipeline.models import MODES
+
+
+@dataclass(frozen=True)
+class ModeRules:
+    """The vocabulary of one mode.
+
+    ``strong`` terms carry the mode by themselves; ``contextual`` terms only
+    when the sentence also holds an ``action`` (a policy verb such as 实施 or
+    组织) and no ``passive`` marker (applying for, being listed in or being
+    subsidised for a programme is not running it); ``blockers`` are look-alikes removed from the sentence before any
+    term is searched, so "张榜公布" leaves no "张榜" behind; ``vetoes`` void
+    the whole sentence for the mode (a student competition, a sports team).
+    ``weak`` terms never qualify a sentence but still make it a *cue*
+    sentence: ``cue`` is what the model looks at — any strong, contextual or
+    weak term, or a blocker (so that it learns from false friends too).
+    """
+
+    mode: str
+    strong: tuple[str, ...]
+    contextual: tuple[str, ...]
+    weak: tuple[str, ...]
+    action: re.Pattern[str]
+    blockers: re.Pattern[str]
+    vetoes: re.Pattern[str]
+    passive: re.Pattern[str]
+    scope: re.Pattern[str]  # contextual terms also need this in the sentence or the document's title/issuer
+    baseline: tuple[str, ...]  # the plain keyword baseline: any of these present ⇒ label
+
+    @cached_property
+    def cue(self) -> re.Pattern[str]:
+        return re.compile(f"{_alternation(self.strong + self.contextual + self.weak).pattern}|{self.blockers.pattern}")
+
+    @cached_property
+    def strong_terms(self) -> re.Pattern[str]:
+        return _alternation(self.strong)
+
+    @cached_property
+    def contextual_terms(self) -> re.Pattern[str]:
+        return _alternation(self.contextual)
+
+
+def _alternation(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex over ``terms``, longest first, so that 链主企业 is one match and not 链主 + 企业."""
+    return re.compile("|".join(map(re.escape, sorted(set(terms), key=len, reverse=True))))
+
+
+POLICY_ACTION = (r"实施|实行|推行|建立|健全|完善|构建|推进|推广|推动|组织|开展|探索|启动|部署|设立|布局|发布|担任|"
+                 r"牵头|采取|采用|通过|依托|发挥|培育|支持|鼓励|引导|落实|攻关")
+
+NEVER = re.compile(r"(?!)")
+ANYWHERE = re.compile(r"")
+
+RULES: dict[str, ModeRules] = {
+    "national_system": ModeRules(
+        mode="national_system",
+        strong=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "举全国之力"),
+        contextual=("科技重大专项", "重大科技专项", "国家重大专项", "重大科技项目", "科技创新重大项目", "国家重大工程",
+                    "重大科技工程", "大型飞机", "C919", "两机专项"),
+        weak=("大飞机", "载人航天", "探月", "北斗", "重大专项", "重大工程", "举国"),
+        # organising the projects is the mechanism; applying, joining or funding them is not,
+        # and a list of achievements (载人航天…取得突破) describes results, not the mobilisation
+        action=re.compile(r"启动|实施|部署|设立|布局|推进|组织管理|立项和管理|集中|统筹|联合攻关|协同攻关|举全国|"
+                          r"\d+个省|\d+家"),
+        blockers=re.compile(r"举国上下|举国欢腾|举国同庆|重大专项资金|专项资金|专项执法|专项行动|专项整治|专项检查"),
+        vetoes=re.compile(r"体育|奥运|竞技|金牌|运动员|运动队|赛事"),
+        # …nor is linking to them, or a province's or city's own programme (the mode is nation-wide mobilisation)
+        passive=re.compile(r"申报|在研|不得|列入|配套|奖励|补助|补贴|到账|国拨|争取|参与|参加|承担|衔接|"
+                           r"本市|本省|本区|市、区|[省市区县]人民政府|[省市]科技重大|[省市]重大科技|省级|市级"),
+        scope=re.compile(r"国家|全国|中央|2030|国务院|中华人民共和国"),
+        baseline=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "重大专项", "北斗", "C919"),
+    ),
+    "chain_leader": ModeRules(
+        mode="chain_leader",
+        strong=("链长制", "总链长", "副总链长", "链长办", "一链一策", "链主企业", "链主"),
+        contextual=("链长",),
+        weak=("产业链长", "河长", "湖长", "林长"),
+        action=re.compile(POLICY_ACTION + r"|由|任|为|领导|省长|市长|书记|区长|县长|负责"),
+        blockers=re.compile(r"(?:产业|供应|价值|创新)链长(?=[、，,；;。和且较]|度)|链主(?:导|体|要|干|线)|"
+                            r"总?[河湖林田路街网警]长制?"),
+        vetoes=NEVER,  # nothing voids a whole sentence: blockers already remove the look-alikes
+        passive=NEVER,
+        scope=ANYWHERE,
+        baseline=("链长制", "链长", "总链长", "链主", "一链一策"),
+    ),
+    "open_competition": ModeRules(
+        mode="open_competition",
+        strong=("揭榜挂帅", "揭榜制", "揭榜攻关", "发榜方", "揭榜方", "张榜招贤"),
+        contextual=("揭榜", "发榜", "张榜", "需求榜单", "技术榜单", "攻关榜单", "榜单任务", "榜单项目", "赛马制"),
+        weak=("榜单", "挂帅", "赛马"),
+        action=re.compile(POLICY_ACTION + r"|需求|技术|攻关|项目|任务|榜|资金|团队|悬赏"),
+        blockers=re.compile(r"张榜(?:公布|公示|公告|通告)|政治挂帅|上榜|(?:强|排行|百强|排名)榜单|榜单(?:前|排名|类)|"
+                            r"(?:进入|入围|入选|操纵)榜单|光荣榜|红黑榜|龙虎榜"),
+        vetoes=re.compile(r"挑战杯|大学生|学生|竞赛|赛道|赛项|选手|参赛"),
+        passive=NEVER,
+        scope=ANYWHERE,
+        baseline=("揭榜挂帅", "张榜", "发榜", "揭榜", "榜单"),
+    ),
+}
+assert tuple(RULES) == MODES
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    """What the rules saw in one sentence for one mode."""
+
+    strong: int = 0  # strong-term occurrences (after blockers)
+    contextual: int = 0  # contextual-term occurrences (after blockers)
+    action: bool = False  # a policy-action word (and the mode's scope) is present
+    passive: bool = False  # an applying/joining/subsidy marker is present
+    blocked: int = 0  # look-alikes removed
+    vetoed: bool = False
+
+    @property
+    def qualifies(self) -> bool:
+        """The sentence on its own would justify the mode under the guideline."""
+        if self.vetoed:
+            return False
+        return self.strong > 0 or (self.contextual > 0 and self.action and not self.passive)
+
+    @property
+    def score(self) -> float:
+        """Rule strength used to rank evidence: strong terms count most, look-alikes pull down."""
+        if not self.qualifies:
+            return 0.0
+        return 2.0 * self.strong + (1.0 + self.action) * self.contextual - 0.5 * self.blocked
+
+
+def sentence_hit(text: str, rules: ModeRules, heading: str = "") -> SentenceHit:
+    """Count the mode's terms in one sentence: look-alikes removed first, strong terms before contextual ones
+    (so 揭榜挂帅 is not also counted as 揭榜).  ``heading`` (the document's title and issuer) counts for scope and
+    vetoes: a State Council report need not repeat 国家 in every sentence about its major projects, and in a
+    体育总局 notice or a 挑战杯 announcement every 举国体制 / 揭榜挂帅 is the sports or student one."""
+    cleaned, blocked = rules.blockers.subn("", text)
+    cleaned, strong = rules.strong_terms.subn("", cleaned)
+    contextual = len(rules.contextual_terms.findall(cleaned))
+    if not (strong or contextual or blocked):
+        return SentenceHit()
+    action = bool(rules.action.search(cleaned) and (rules.scope.search(cleaned) or rules.scope.search(heading)))
+    return SentenceHit(strong, contextual, action, bool(rules.passive.search(cleaned)),
+                       blocked, bool(rules.vetoes.search(text) or rules.vetoes.search(heading)))
+
+
+def keyword_baseline(text: str, mode: str) -> bool:
+    """The plain baseline the classifier is compared with: a listed term present ⇒ label."""
+    return any(term in text for term in RULES[mode].baseline)
