@@ -113,7 +113,7 @@ def train(labels: Annotated[Optional[Path], typer.Option(help="Label file (defau
     from pipeline.classify import train as train_model
 
     report = train_model(labels, models) if labels else train_model(models_dir=models)
-    typer.echo(str(report))
+    typer.echo(report.as_text())
 
 
 @app.command()

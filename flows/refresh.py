@@ -7,6 +7,7 @@ One task per source, so a portal that is down is retried on its own
 from __future__ import annotations
 
 from contextlib import ExitStack
+from dataclasses import asdict
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
@@ -25,7 +26,7 @@ def refresh_source_task(store_root: str, source: SourceConfig, max_docs: int | N
     with CorpusStore(store_root) as store:
         report = refresh_source(store, source, max_docs=max_docs)
     get_run_logger().info("%s: %s", source.name, report)
-    return vars(report) if hasattr(report, "__dict__") else dict(report)
+    return asdict(report)
 
 
 def sources_for(names: list[str] | None, keywords: list[str], mirror: str | None) -> list[SourceConfig]:

@@ -8,11 +8,15 @@ One document failing never stops the run: its error is stored with it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
 
 from pipeline import __version__
 from pipeline.classify import ModeClassifier, classify, load_model
+from pipeline.config import LEXICON_DIR
 from pipeline.extract import extract
 from pipeline.models import Extraction, ProcessedDocument, RawDocument
 from pipeline.parse import parse_document
@@ -21,9 +25,19 @@ from pipeline.segment import segment
 from pipeline.store import CorpusStore
 
 
+@cache
+def code_fingerprint() -> str:
+    """Digest of the processing code and lexicon, so that upgrading either makes old results stale."""
+    files = sorted([*Path(__file__).parent.rglob("*.py"), *LEXICON_DIR.glob("*")])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def pipeline_version(model: ModeClassifier) -> str:
-    """Identifies the code and model that made a result; a change means results are stale."""
-    return f"{__version__}+{model.fingerprint}"
+    """Identifies the code, lexicon and model that made a result; a change means results are stale."""
+    return f"{__version__}+{code_fingerprint()}+{model.version}"
 
 
 def process_document(raw: RawDocument, read_blob: Callable[[str], bytes], model: ModeClassifier) -> ProcessedDocument:
