@@ -135,3 +135,14 @@ def test_unknown_template_falls_back_to_densest_block():
 def test_page_without_body_gives_error():
     part = parse("<html><head><title>404</title></head><body><script>location.href='/'</script></body></html>")
     assert part.error == "empty page: no body text found"
+
+
+def test_empty_body_container_is_an_empty_page_that_keeps_its_metadata():
+    html = ("<html><body><table><tr><td>发文机关：</td><td>国务院办公厅</td><td>发文字号：</td><td>国办发〔2022〕39号</td></tr>"
+            "<tr><td>标题：</td><td>国务院办公厅关于做好能源保供工作的通知</td></tr></table>"
+            "<div id='UCAP-CONTENT'></div><div class='footer'><p>主办单位：示例网站。网站标识码：0000000000，"
+            "联系我们，网站地图，版权所有，未经许可不得转载。</p></div></body></html>")
+    part = parse(html)
+    assert part.error == "empty page: no body text found"
+    assert part.text == ""
+    assert (part.meta.issuer, part.meta.doc_number) == ("国务院办公厅", "国办发〔2022〕39号")

@@ -47,7 +47,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_html(data: bytes) -> Extracted:
-    """Body paragraphs, body tables and page metadata; ParseError when there is no body text."""
+    """Body paragraphs, body tables and page metadata; an empty body is a problem, not a failure."""
     if len(data) > limits.MAX_HTML_BYTES:
         raise ParseError(f"HTML page too large: {len(data) // 2**20} MB")
     source, _ = decode_html(data)
@@ -61,9 +61,8 @@ def parse_html(data: bytes) -> Extracted:
     _drop(root, CHROME_TAGS)
     body = _fragment(detail["content"]) if detail and detail.get("content") else select_body(root)
     paragraphs, tables = body_blocks(body)
-    if not paragraphs and not tables:
-        raise ParseError("empty page: no body text found")
-    return Extracted(paragraphs=paragraphs, tables=[(rows, None) for rows in tables], meta=meta)
+    problem = "" if paragraphs or tables else "empty page: no body text found"  # keep the metadata table all the same
+    return Extracted(paragraphs=paragraphs, tables=[(rows, None) for rows in tables], meta=meta, problem=problem)
 
 
 def gkmlpt_detail(source: str) -> dict | None:
@@ -105,12 +104,19 @@ def _detail_meta(detail: dict) -> DocumentMeta:
 
 
 def select_body(root: _Element) -> _Element:
-    """The first known body container with text (the fullest if several), else the densest block."""
+    """The first known body container with text (the fullest if several), else the densest block.
+
+    A page whose template has a body container that is empty is an empty page:
+    falling back to the densest block there would pass footer text off as the body.
+    """
+    containers = []
     for selector in BODY_SELECTORS:
-        found = [e for e in root.cssselect(selector) if _text_length(e) >= MIN_BODY_CHARS]
+        found = root.cssselect(selector)
+        containers += found
+        found = [e for e in found if _text_length(e) >= MIN_BODY_CHARS]
         if found:
             return max(found, key=_text_length)
-    return densest_block(root)
+    return max(containers, key=_text_length) if containers else densest_block(root)
 
 
 def densest_block(root: _Element) -> _Element:
