@@ -18,7 +18,7 @@ from pipeline.classify import load_model
 from pipeline.config import DEFAULT_STORE
 from pipeline.models import ProcessedDocument
 from pipeline.process import pipeline_version, process_safely, save_result
-from pipeline.progress import track
+from pipeline.progress import counter
 from pipeline.store import CorpusStore
 
 BATCH_SIZE = 25
@@ -50,11 +50,13 @@ def process_flow(store_root: str = str(DEFAULT_STORE), doc_ids: list[str] | None
         pairs = [(doc_id, raw.content_key) for doc_id, raw in raws.items()]
         batches = [pairs[i:i + BATCH_SIZE] for i in range(0, len(pairs), BATCH_SIZE)]
         failed = 0
-        for batch in track(batches, "process", total=len(batches)):
-            results = process_batch.with_options(refresh_cache=force)(store_root, batch, version)
-            for result in results:
-                save_result(store, raws[result.doc_id], result, model)
-                failed += result.classification is None
+        with counter("process", total=len(todo)) as advance:
+            for batch in batches:
+                results = process_batch.with_options(refresh_cache=force)(store_root, batch, version)
+                for result in results:
+                    save_result(store, raws[result.doc_id], result, model)
+                    failed += result.classification is None
+                advance(len(batch))
     summary = {"processed": len(todo), "up_to_date": len(wanted) - len(todo), "failed": failed}
     get_run_logger().info("process: %s", summary)
     return summary

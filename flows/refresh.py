@@ -15,6 +15,7 @@ from prefect.cache_policies import NONE
 from pipeline.config import DEFAULT_STORE, SOURCES_FILE
 from pipeline.crawl import refresh_source
 from pipeline.mirror import serve_sample_site
+from pipeline.progress import counter
 from pipeline.sources import SourceConfig, load_sources
 from pipeline.store import CorpusStore
 
@@ -23,8 +24,8 @@ SAMPLE_GROUP = "sample"
 
 @task(retries=2, retry_delay_seconds=[10, 60], cache_policy=NONE)
 def refresh_source_task(store_root: str, source: SourceConfig, max_docs: int | None) -> dict:
-    with CorpusStore(store_root) as store:
-        report = refresh_source(store, source, max_docs=max_docs)
+    with CorpusStore(store_root) as store, counter(f"refresh {source.name}", max_docs) as advance:
+        report = refresh_source(store, source, max_docs=max_docs, progress=lambda name, done: advance(1))
     get_run_logger().info("%s: %s", source.name, report)
     return asdict(report)
 
