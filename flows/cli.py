@@ -134,18 +134,20 @@ def status(store: Store = DEFAULT_STORE) -> None:
 
     with CorpusStore(store) as corpus:
         per_source = Counter(d.source for d in corpus.documents())
-        processed = sum(1 for _ in corpus.results())
-        errors = corpus.errors()
-    typer.echo(f"store {store}: {sum(per_source.values())} documents, {processed} processed, {len(errors)} errors")
+        results = list(corpus.results())
+        problems = [f"[{e.stage}] {e.doc_id or e.url}: {e.message}" for e in corpus.errors() if e.stage != "process"]
+    problems += [f"[document] {r.doc_id}: {message}" for r in results for message in r.errors]
+    typer.echo(f"store {store}: {sum(per_source.values())} documents, {len(results)} processed, "
+               f"{len(problems)} problems recorded")
     for source, count in sorted(per_source.items()):
         typer.echo(f"  {source}: {count}")
-    for error in errors[-20:]:
-        typer.echo(f"  error [{error.stage}] {error.doc_id or error.url}: {error.message}")
+    for problem in problems[-20:]:
+        typer.echo(f"  {problem}")
 
 
 @app.command()
 def sources(path: Annotated[Path, typer.Option(help="Source registry.")] = SOURCES_FILE) -> None:
-    """List the configured sources and their groups."""
+    """List the enabled sources and their groups (disabled ones are crawled only when named with --source)."""
     from pipeline.sources import load_sources
 
     for source in load_sources(path, overrides={"mirror": "http://127.0.0.1:PORT"}):
