@@ -28,21 +28,26 @@ from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocu
 from pipeline.extract import tables
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import RoleClaim, role_claims
-from pipeline.extract.text import (NUMERAL, chain_name, cn_number, heading_of, industry_names, item_marker, marker_style,
+from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, heading_of, industry_names, item_marker, marker_style, outranks,
                                    normalise_chain, normalise_concept, normalise_item, split_chain_list, split_items, strip_marker, unique)
 
 CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
 """The mechanism is stated.  Deliberately not bare 链长: 产业链长、环节多 means "the chain is long"."""
 
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
-MECHANISM_SUFFIX = r"(?:工作法|(?:工作|运行|推进|组织|管理|服务|协同|治理)?(?:机制|模式|架构|体系|制度|举措|格局|路径))?"
+MECHANISM_SUFFIX = r"(?:工作法|[\u4e00-\u9fff]{0,4}?(?:机制|模式|架构|体系|制度|举措|格局|路径))?"
+"""The head noun a slogan names (“3+3+N”工作体系, “总链长+链长+链主”责任体系): up to four modifiers, then the noun."""
 QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{1,24})[”\"」]")
 UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「\w]){NUMERAL}(?:个一|位一体)")
 COUNTED_SLOGAN = re.compile(
-    rf"^(?:{NUMERAL}|[Nn])\s*(?:个|位|张|条|项|大|链|图|单|库|员|清单|方面|核心|抓手)|^一链一|^[\dNn]+\s*[+＋]\s*[\dNn]+")
-COUNT_OF_SLOGAN = re.compile(rf"^({NUMERAL})(?:个一|位一体|大\w{{0,4}}|项\w{{0,4}}|个(?:核心|重点|关键)\w{{0,4}})$")
+    rf"^(?:{NUMERAL}|[Nn])\s*(?:个|位|张|条|项|大|链|图|单|库|员|级|维|清单|方面|核心|抓手)|^一链一|^双"
+    r"|^[^+＋\s]{1,6}(?:\s*[+＋]\s*[^+＋\s]{1,6})+$")
+"""A slogan: a count (九个一, 三链融合, 双链长, 一链一策) or parts joined by + (3+3+N, 总链长+链长+链主)."""
+COUNT_OF_SLOGAN = re.compile(rf"^({NUMERAL})(?:个一|位一体|大\w{{0,4}}|项\w{{0,4}}|个(?:核心|重点|关键)\w{{0,4}})$|^(双)\w{{1,3}}$")
 CONNECTOR = re.compile(r"^\s*(?:[和与及+＋、]|加)?\s*$")
-ENUMERATION_LEAD = re.compile(r"^[^，。；：:]{0,16}?(?:，即|即|：|:|具体包括|主要包括|包括|具体为|分别是|分别为)")
+ENUMERATION_LEAD = re.compile(r"^[，,\s]*[^，。；：:]{0,16}?(?:[，,]即|即|：|:|具体包括|主要包括|包括|具体为|分别是|分别为)")
+ADDRESSEE = re.compile(r"^各[^。]*[：:]$")
+"""The 主送机关 line under a notice's title (各区人民政府，市各委办局：) — never a list of components."""
 LIST_VERBS = re.compile(r"^.*?(?:聚焦|围绕|重点发展|重点培育|发展壮大|确定|明确|包括|涵盖|选取|选择|梳理|培育|打造|实施|"
                         r"推进|构建|做强|做大|涉及|覆盖|针对|形成|布局|遴选|筛选|建立)")
 LIST_TAIL = re.compile(rf"等?(?:{NUMERAL})?(?:条|个|大|项)?(?:重点|标志性|战略性|新兴|支柱|主导|优势|特色|先进|现代|未来|"
@@ -51,14 +56,17 @@ NAME_BOUNDARY = re.compile(r"[\s，。；、：:（）()“”\"]|由|的|为|�
                            r"做大|实施|负责|联系|牵头|分管|各条|每条|该")
 LABELLED_FIELD = re.compile(r"^\s*(?:副?链长|链主(?:企业|单位)?|牵头(?:单位|部门)|责任单位)\s*[：:]")
 ANCHOR_CONTINUES = re.compile(r"^(?:图谱|清单|地图|链长制|供应链|创新链|上下游|现代化|韧性|安全|协同|发展水平)")
+ROLE_AFTER_ANCHOR = re.compile(r"^(?:的)?(?:链长|链主|牵头|责任)")
+"""产业链链主企业：甲公司、乙公司 — a role label after the chain, not a list of chains."""
 
 SCHEME_ROLES = ("总链长", "副总链长", "链长", "副链长", "链长办", "工作专班")
 CHAIN_TABLE = {
-    "chain_leader": re.compile(r"^(?!副|总).*链长(?!办)|联系领导|责任领导|牵头领导|挂帅领导"),
-    "chain_owner": re.compile(r"链主"),
-    "lead_unit": re.compile(r"牵头单位|牵头部门|责任单位|牵头处室|工作专班"),
+    "chain_leader": re.compile(r"^(?!副|总).*链长(?!办)|联系领导|责任领导|牵头领导|挂帅领导|^(?:省|市|区|县)(?:级)?领导$"),
+    "chain_owner": re.compile(r"链主|龙头企业"),
+    "lead_unit": re.compile(r"牵头单位|牵头部门|责任单位|责任部门|牵头处室|工作专班"),
     "chain": re.compile(r"产业链|产业集群|链条|产业名称|重点产业|集群名称|^名称$|^产业$"),
 }
+"""Header synonyms of a chain table's columns (责任部门 = 牵头单位, 龙头企业 = 链主企业, 市领导 = 链长)."""
 COMPARISON_TABLE = {
     "region": re.compile(r"省份|省市|地区|地市|城市|区域|省（区、市）|^省$|^市$|^区$"),
     "concept": re.compile(r"理念|概念|名称|特色|口号|提法"),
@@ -99,7 +107,14 @@ class _Draft:
 
 def has_cue(doc: SegmentedDocument) -> bool:
     return any(CUE.search(s.text) for s in doc.sentences) or any(
-        CHAIN_TABLE["chain_leader"].search(cell) or "链主" in cell for t in doc.tables for row in t.rows[:3] for cell in row)
+        _names_chain_roles(row) for t in doc.tables for row in t.rows[:3])
+
+
+def _names_chain_roles(header: tuple[str, ...]) -> bool:
+    """A chain table header: a 链长/链主 column, or a chain column beside a leader or lead-firm column (产业链｜市领导)."""
+    columns = tables.column_map(header, CHAIN_TABLE)
+    return any("链长" in cell or "链主" in cell for cell in header) or (
+        "chain" in columns and bool({"chain_leader", "chain_owner"} & columns.keys()))
 
 
 def find_concepts(text: str) -> list[Concept]:
@@ -118,9 +133,20 @@ def find_concepts(text: str) -> list[Concept]:
     for start, end, bodies in sorted(spans):
         suffix = re.match(MECHANISM_SUFFIX, text[end:])
         end += len(suffix.group(0)) if suffix else 0
-        count = COUNT_OF_SLOGAN.match(bodies[0]) if len(bodies) == 1 else None
-        found.append(Concept(text[start:end], start, end, cn_number(count.group(1)) if count else None))
+        found.append(Concept(text[start:end], start, end, _promised_count(bodies)))
     return found
+
+
+def _promised_count(bodies: list[str]) -> int | None:
+    """Components a slogan promises: 九个一 → 9, 双链长 → 2, 链长+链主+链创 → 3 (one per named part);
+    None for 1+3+N, whose numerals count members of each part, and for joined slogans."""
+    if len(bodies) != 1:
+        return None
+    parts = re.split(r"\s*[+＋]\s*", bodies[0])
+    if len(parts) > 1:
+        return None if any(re.match(rf"^(?:{NUMERAL}|[Nn])$", p) for p in parts) else len(parts)
+    count = COUNT_OF_SLOGAN.match(bodies[0])
+    return cn_number(count.group(1) or count.group(2)) if count else None
 
 
 def concept_count(concept: str) -> int | None:
@@ -165,36 +191,76 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
     schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
                                                                              {"总链长", "链长"} & d.roles.keys())]
     schemes += _comparison_table_schemes(doc)
-    return schemes, [r for r in rows if r.region]
+    return schemes, [r for r in rows if r.region] + _rows_of_listed_chains(schemes, rows, doc.doc_id)
+
+
+def _rows_of_listed_chains(schemes: list[ChainLeaderScheme], rows: list[ChainRow], doc_id: str) -> list[ChainRow]:
+    """A chain row (leader fields empty) for every key chain no row holds yet: a chain listed only in
+    prose (“重点培育A、B、C等三条产业链”) is still one of the region's chains."""
+    held = {(r.region, normalise_chain(r.chain)) for r in rows}
+    listed = []
+    for scheme in schemes:
+        evidence = next(iter(scheme.evidence.get("key_chains", ())), None)
+        for chain in scheme.key_chains:
+            if (scheme.region, normalise_chain(chain)) not in held:
+                held.add((scheme.region, normalise_chain(chain)))
+                listed.append(ChainRow(scheme.region, chain, doc_id=doc_id, evidence=evidence))
+    return listed
 
 
 def _evidence(doc: SegmentedDocument, sentence: Sentence) -> Evidence:
     return Evidence(doc.doc_id, sentence.text, sentence.index, sentence.locator)
 
 
+@dataclass
+class _Candidate:
+    """A slogan of one region, over all its mentions: where it was first seen and what attests it."""
+
+    concept: Concept
+    sentence: Sentence
+    position: int
+    in_lead: bool = False
+    model: tuple[list[str], list[Sentence]] | None = None
+
+    def rank(self) -> tuple[bool, bool, int]:
+        return self.model is not None, self.in_lead, -self.position
+
+
 def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, draft) -> None:
-    """The first slogan near the mechanism is the concept; its components are read at whichever
-    of its mentions enumerates them (a heading “三、建立“九个一”工作机制” is often followed by the
-    sentence that does)."""
+    """Each region's concept is its best-attested slogan: one whose components are enumerated or
+    defined beats one in the title or first paragraph, which beats a passing mention near the
+    mechanism — so “一链一策” said in passing never displaces the scheme's own “三链融合”格局.  The
+    components are read at whichever mention enumerates them (a heading “三、建立“九个一”工作机制”
+    is often followed by the sentence that does)."""
+    lead = {s.locator for s in paragraphs[:2]}
+    candidates: dict[str, dict[str, _Candidate]] = {}
     for position, sentence in enumerate(paragraphs):
-        scheme = draft(sentence_region.get(sentence.index, ""))
-        for concept in find_concepts(sentence.text):
-            same = not scheme.concept or normalise_concept(concept.text) == normalise_concept(scheme.concept)
-            if not same:
+        region = sentence_region.get(sentence.index, "")
+        concepts = find_concepts(sentence.text)
+        for order, concept in enumerate(concepts):
+            last_in_sentence = order == len(concepts) - 1
+            model = _model_after(concept, position, paragraphs, look_beyond=last_in_sentence)
+            in_lead = sentence.locator in lead or normalise_concept(concept.text) in normalise_concept(doc.meta.title)
+            if not (model or in_lead or _near_cue(position, paragraphs)):
                 continue
-            model = None if scheme.model else _model_after(concept, position, paragraphs)
-            if not scheme.concept and (model or _near_cue(position, paragraphs)):
-                scheme.concept = concept.text
-                scheme.cite("concept", _evidence(doc, sentence))
-            if model and scheme.concept:
-                scheme.model = model[0]
-                for used in model[1]:
-                    scheme.cite("model", _evidence(doc, used))
-        if not scheme.model and CUE.search(sentence.text):
-            items = _counted_enumeration(sentence.text)
-            if items:
-                scheme.model = items
-                scheme.cite("model", _evidence(doc, sentence))
+            known = candidates.setdefault(region, {}).setdefault(
+                normalise_concept(concept.text), _Candidate(concept, sentence, position))
+            known.in_lead = known.in_lead or in_lead
+            known.model = known.model or model
+    for region, found in candidates.items():
+        best = max(found.values(), key=_Candidate.rank)
+        scheme = draft(region)
+        scheme.concept = best.concept.text
+        scheme.cite("concept", _evidence(doc, best.sentence))
+        if best.model:
+            scheme.model = best.model[0]
+            for used in best.model[1]:
+                scheme.cite("model", _evidence(doc, used))
+    for sentence in paragraphs:
+        scheme = draft(sentence_region.get(sentence.index, ""))
+        if not scheme.model and CUE.search(sentence.text) and (items := _counted_enumeration(sentence.text)):
+            scheme.model = items
+            scheme.cite("model", _evidence(doc, sentence))
 
 
 def _near_cue(position: int, paragraphs: list[Sentence]) -> bool:
@@ -202,9 +268,11 @@ def _near_cue(position: int, paragraphs: list[Sentence]) -> bool:
     return any(CUE.search(s.text) or CHAIN_NOUN.search(s.text) for s in window)
 
 
-def _model_after(concept: Concept, position: int, paragraphs: list[Sentence]
+def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], look_beyond: bool = True
                  ) -> tuple[list[str], list[Sentence]] | None:
-    """Components of a concept, looked for in its sentence, the two sentences after it, then the numbered items after it."""
+    """Components of a concept, looked for in its sentence, the two sentences after it, then the numbered
+    items after it.  Only the last slogan of a sentence may claim what follows the sentence: in
+    “坚持“一链一策”，构建“三链融合”格局。（一）…” the items belong to 三链融合."""
     sentence = paragraphs[position]
     defined = _part_definitions(concept, paragraphs[position:position + 5])
     if defined:
@@ -220,11 +288,15 @@ def _model_after(concept: Concept, position: int, paragraphs: list[Sentence]
     items = split_items(before)
     if _is_enumeration(items, concept, least, False):
         return items, [sentence]
+    if not look_beyond:
+        return None
     for following in paragraphs[position + 1:position + 3]:
         if find_concepts(following.text):
             return None  # a later mention of the slogan, read in its own turn
         if item_marker(following.text):
             break
+        if ADDRESSEE.match(following.text):
+            continue
         lead = ENUMERATION_LEAD.match(following.text)
         items = split_items(following.text[lead.end():] if lead else following.text)
         if _is_enumeration(items, concept, least, bool(lead)):
@@ -282,7 +354,9 @@ def _numbered_headings(position: int, paragraphs: list[Sentence], count: int | N
             used.append(sentence)
             continue
         if style and marker_style(marker) != style:
-            break
+            if outranks(marker_style(marker), style):
+                break  # the next section (四、…) after （一）…（三）
+            continue  # a sub-item (1.…) inside the current component's body
         style = marker_style(marker)
         heading = normalise_item(re.split(r"[，,]", heading_of(sentence.text))[0])
         if heading:
@@ -314,7 +388,7 @@ def _chain_lists(text: str) -> list[list[str]]:
     lists: list[list[str]] = []
     for anchor in CHAIN_NOUN.finditer(text):
         after = text[anchor.end():]
-        if ANCHOR_CONTINUES.match(after):
+        if ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after):
             continue
         lead = re.match(r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
@@ -325,6 +399,22 @@ def _chain_lists(text: str) -> list[list[str]]:
             clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
             names = split_chain_list(clause) if "等" not in clause else []
         if len(names) >= 2 and names not in lists:
+            lists.append(names)
+    return lists + [names for names in _industry_enumerations(text) if names not in lists]
+
+
+def _industry_enumerations(text: str) -> list[list[str]]:
+    """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column):
+    an enumeration of ≥ 3 short names, at least a third of them known industries."""
+    known = industry_names()
+    lists = []
+    for clause in re.split(r"[：:。；;！？，,]", text):
+        if clause.count("、") < 2:
+            continue
+        clause = LIST_TAIL.sub("", re.sub(rf"(?:{CHAIN_NOUN.pattern})$", "", LIST_VERBS.sub("", clause)))
+        names = split_chain_list(clause)
+        if len(names) >= 3 and all(len(n) <= 10 for n in names) and \
+                sum(normalise_chain(n) in known for n in names) >= len(names) / 3:
             lists.append(names)
     return lists
 
@@ -444,7 +534,7 @@ def _comparison_table_schemes(doc: SegmentedDocument) -> list[ChainLeaderScheme]
 
 def _freeze(draft: _Draft, doc_id: str) -> ChainLeaderScheme:
     model = tuple(draft.model)
-    return ChainLeaderScheme(region=draft.region, concept=draft.concept, model=model, key_chains=tuple(draft.chains),
+    return ChainLeaderScheme(region=draft.region, concept=draft.concept, model=model, key_chains=tuple(drop_joined(draft.chains)),
                              roles=dict(draft.roles), doc_ids=(doc_id,),
                              evidence={cell: tuple(ev) for cell, ev in draft.evidence.items()},
                              flags=numeral_flags(draft.concept, model))

@@ -22,7 +22,7 @@ PROJECTS: dict[str, tuple[str, ...]] = {
     "核潜艇": ("核潜艇",),
     "北斗": ("北斗卫星导航系统", "北斗导航", "北斗系统", "北斗工程", "北斗"),
     "载人航天": ("载人航天工程", "载人航天", "神舟"),
-    "探月工程": ("探月工程", "嫦娥工程", "探月探火", "嫦娥"),
+    "探月工程": ("探月工程", "嫦娥工程", "探月探火", "嫦娥", "探月"),
     "中国空间站": ("中国空间站", "天宫空间站", "空间站"),
     "天问": ("天问一号", "火星探测"),
     "中国天眼": ("中国天眼", "FAST"),
@@ -39,9 +39,10 @@ PROJECTS: dict[str, tuple[str, ...]] = {
 
 CUE = re.compile(r"举国体制|集中力量办大事|国家重大(?:科技)?(?:工程|专项|项目)|重大科技专项|大国重器")
 PROVINCES = re.compile(r"(\d+)\s*个(?:省|省份|省市|省区市|省（区、市）|省、自治区、直辖市)")
-ORGANISATIONS = re.compile(r"(\d+)\s*(?:余|多)?\s*家(?:企事业单位|单位|企业|科研院所|高校|院所)")
-PEOPLE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万|千)?\s*(?:余|多)?\s*(?:人|名)(?!民|才|员)")
-NAME_SUFFIX = re.compile(r"^(?:重大专项|专项|系统工程|工程|项目|计划)")
+ORGANISATIONS = re.compile(r"(\d+)\s*(?:余|多)?\s*家[^，。；、\d]{0,8}?(?:企事业单位|单位|企业|科研院所|高校|院所|机构)")
+"""96家单位, 96家优势科研单位, 200余家高校: a few qualifying words may sit between 家 and the noun."""
+PEOPLE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万|千)?\s*(?:余|多)?\s*(?:人|名)(?!民|才)")
+NAME_SUFFIX = re.compile(r"^(?:重大专项|专项|系统工程|重大工程|工程|项目|计划|任务)")
 
 
 def _alias_pattern() -> re.Pattern[str]:
@@ -54,13 +55,16 @@ PROJECT_NAMES = _alias_pattern()
 
 
 def extract_projects(doc: SegmentedDocument) -> list[NationalProject]:
+    """Projects named in the document, each with the figures stated for it (see module docstring)."""
     in_mode = any(CUE.search(s.text) for s in doc.sentences)
     projects: dict[str, NationalProject] = {}
-    for sentence in doc.sentences:
+    for position, sentence in enumerate(doc.sentences):
         named = {ALIASES[m.group(0)]: _as_written(sentence.text, m) for m in PROJECT_NAMES.finditer(sentence.text)}
         if not named:
             continue
-        figures = participation(sentence.text) if len(named) == 1 else _figures_per_project(sentence.text, named)
+        text = sentence.text + "".join(s.text for s in _continuation(doc.sentences, position)) if len(named) == 1 \
+            else sentence.text
+        figures = participation(text) if len(named) == 1 else _figures_per_project(text, named)
         evidence = Evidence(doc.doc_id, sentence.text, sentence.index, sentence.locator)
         for key, written in named.items():
             stated = figures if len(named) == 1 else figures.get(key, {})
@@ -70,6 +74,15 @@ def extract_projects(doc: SegmentedDocument) -> list[NationalProject]:
             elif known is None and in_mode:
                 projects[key] = NationalProject(written, doc_id=doc.doc_id, evidence=evidence)
     return list(projects.values())
+
+
+def _continuation(sentences, position: int) -> list:
+    """The next sentence of the same paragraph when it names no project: figures are often stated one
+    sentence after the name (“C919大型客机研制成功。该项目汇聚了…18个省…的96家单位…”)."""
+    current = sentences[position]
+    following = sentences[position + 1:position + 2]
+    return [s for s in following if s.locator == current.locator and s.part == current.part
+            and not PROJECT_NAMES.search(s.text)]
 
 
 def _as_written(text: str, match: re.Match[str]) -> str:

@@ -4,7 +4,7 @@ Items come from tables whose header names the item column (项目名称 / 榜单
 技术需求 …) and from numbered items whose body labels the fields
 (发榜方：…；支持金额：…；揭榜期限：…).  Facts are stated counts of demands or
 榜单 ("首批发布技术攻关类需求83项") and the government's funding share
-("总投入的20%~30%").  Nothing is read unless the document is about the
+("总投入的20%~30%", "不超过总投入的25%").  Nothing is read unless the document is about the
 mechanism (揭榜 / 榜单 / 发榜 / 张榜).
 """
 
@@ -34,13 +34,24 @@ FIELD_LABELS = {
 TITLE_PREFIX = re.compile(r"^(?:榜单|项目|需求|任务)\s*[\d一二三四五六七八九十]*\s*[：:、.．]?\s*")
 NUMBERED_ITEM = re.compile(r"^(?:榜单|项目|需求|任务)\s*[\d一二三四五六七八九十]+\s*[：:、.．]")
 """榜单一、… / 项目2：… — 榜单 items numbered by their own label."""
-DEMAND_COUNT = re.compile(
-    rf"(?:首批|第[一二三四五六七八九十\d]+批|本批|今年|共)?[^，。；,]{{0,16}}?(?:发布|征集|形成|梳理|凝练|张榜|发榜|公布|遴选)"
-    rf"[^，。；,]{{0,16}}?(?:需求|榜单|项目|任务|难题)[^，。；,]{{0,6}}?(?:{NUMERAL})\s*(?:项|个|条|批)")
-SHARE_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*[~～至到—–\-]\s*(\d+(?:\.\d+)?)\s*%")
+BATCH = r"(?:首批|第[一二三四五六七八九十\d]+批|本批|今年|共)"
+DEMAND_NOUN = r"(?:需求|榜单|项目|任务|难题)"
+DEMAND_VERB = r"(?:发布|征集|形成|梳理|凝练|张榜|发榜|公布|遴选)"
+DEMAND_COUNTS = (
+    re.compile(rf"{BATCH}?[^，。；,]{{0,16}}?{DEMAND_VERB}[^，。；,]{{0,16}}?{DEMAND_NOUN}[^，。；,]{{0,6}}?"
+               rf"(?P<count>{NUMERAL})\s*(?:项|个|条|批)"),  # 首批发布技术攻关类需求83项
+    re.compile(rf"(?:首批|第[一二三四五六七八九十\d]+批|本批)[^，。；,]{{0,16}}?(?:需求|榜单|难题)[^，。；,]{{0,6}}?"
+               rf"(?P<count>{NUMERAL})\s*(?:项|个|条)"),  # 首批企业技术需求62项
+    re.compile(rf"{DEMAND_VERB}[^，。；,\d]{{0,10}}?(?P<count>{NUMERAL})\s*(?:项|个|条)[^，。；,]{{0,10}}?{DEMAND_NOUN}"),  # 发布了15项榜单
+)
+"""Stated numbers of demands or 榜单: a batch word or a publishing verb, the demand noun, the count."""
+SHARE_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*[~～至到—–\-]{1,2}\s*(\d+(?:\.\d+)?)\s*%")
+SHARE_CAP = re.compile(r"(不超过|不高于|最高不超过|最多不超过|原则上不超过)[^，。；,%]{0,16}?(?:的)?(\d+(?:\.\d+)?\s*%)")
+"""不超过项目总投入的25% → 不超过25%: a cap on the government's share, reported with its cap word."""
+SHARE_BASE = re.compile(r"总投入|总投资|投入|投资|经费|研发费用|费用|成本")
 DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 LABELLED_LINE = re.compile(r"^[^：:，。；]{2,10}[：:]")
-SHARE_CONTEXT = re.compile(r"政府|财政")
+SHARE_CONTEXT = re.compile(r"政府|财政|资助|补助|补贴|支持|奖励|给予")
 
 
 def is_open_competition(doc: SegmentedDocument) -> bool:
@@ -120,15 +131,24 @@ def _item_blocks(doc: SegmentedDocument) -> list[list[Sentence]]:
 
 
 def _facts(doc: SegmentedDocument) -> list[DocumentFact]:
-    """demand_count: the stated number (the phrase is the evidence); funding_share: a government
-    share range as written (20%—30%).  A cap (不超过30%) is a limit, not a share, and is not reported."""
+    """demand_count: the stated number (the phrase is the evidence); funding_share: the government's
+    share of a project's cost as written — a range (20%—30%) or a cap (不超过25%) — only in a sentence
+    about funding that names what the share is of (总投入, 经费 …)."""
     facts = []
     for sentence in doc.sentences:
         evidence = Evidence(doc.doc_id, sentence.text, sentence.index, sentence.locator)
-        for match in DEMAND_COUNT.finditer(sentence.text):
-            count = re.findall(NUMERAL, match.group(0))[-1]
+        counts = {m.start(): m.group("count") for pattern in DEMAND_COUNTS for m in pattern.finditer(sentence.text)}
+        for count in dict.fromkeys(counts.values()):
             facts.append(DocumentFact(MODE, "demand_count", str(cn_number(count) or count), doc.doc_id, evidence))
-        if SHARE_CONTEXT.search(sentence.text):
-            for share in SHARE_RANGE.finditer(sentence.text):
-                facts.append(DocumentFact(MODE, "funding_share", share.group(0), doc.doc_id, evidence))
+        if SHARE_CONTEXT.search(sentence.text) and SHARE_BASE.search(sentence.text):
+            for share in funding_shares(sentence.text):
+                facts.append(DocumentFact(MODE, "funding_share", share, doc.doc_id, evidence))
     return facts
+
+
+def funding_shares(text: str) -> list[str]:
+    """Shares stated in a sentence, as written: ranges (20%—30%) and caps (不超过25%), in reading order."""
+    ranges = [(m.start(), m.group(0)) for m in SHARE_RANGE.finditer(text)]
+    caps = [(m.start(), m.group(1) + m.group(2)) for m in SHARE_CAP.finditer(text)
+            if not any(start <= m.end(2) and m.start(2) <= start + len(written) for start, written in ranges)]
+    return [written for _, written in sorted(ranges + caps)]

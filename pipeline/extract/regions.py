@@ -71,15 +71,52 @@ def mentions(sentence: Sentence) -> list[tuple[str, int]]:
     return mentions_in_text(sentence.text)
 
 
+NATIONAL_STANDARD = re.compile(r"(?:国家|行业)标准|\b(?:GB|[A-Z]{2})(?:/[TZ])?\s*\d+(?:\.\d+)?\s*[—-]\s*\d{4}")
+"""A national or industry standard (GB/T 1234—2024, YD/T …, 行业标准): issued by central organs, so about 全国."""
+
+LEVEL_DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3}
+
+
 def document_region(doc: SegmentedDocument) -> str:
-    """The region a document is about: meta.region, else its title, else its first lines."""
-    for text in (doc.meta.region, doc.meta.issuer, doc.meta.title):
-        if text and (region := canonical_region(text)):
-            return region
-    for sentence in doc.sentences[:3]:
-        if sentence.locator.startswith("p") and (found := mentions(sentence)):
+    """The region a document is about: the most specific region its metadata, issuer and title agree on.
+
+    A portal's region (meta.region) is often the province while the page is about one of its
+    cities or new areas (湖南湘江新区…); a more specific region named by the issuer or title that lies
+    inside the portal's region wins, so that its chains never overwrite the province's row.  Without
+    metadata, the first lines decide; a national standard is 全国."""
+    region = canonical_region(doc.meta.region)
+    for text in (doc.meta.issuer, doc.meta.title):
+        for name, _ in mentions_in_text(text):
+            if not region or _is_within(name, region) and _depth(name) > _depth(region):
+                region = name
+    if region:
+        return region
+    opening = [s for s in doc.sentences[:4] if s.locator.startswith("p")]
+    for sentence in opening:
+        if found := mentions(sentence):
             return found[0][0]
-    return ""
+    return "全国" if any(NATIONAL_STANDARD.search(s.text) for s in opening) else ""
+
+
+def _region(name: str) -> Region | None:
+    return _regions_by_name().get(name) or load_lexicon().region_by_alias().get(name)
+
+
+def _depth(name: str) -> int:
+    region = _region(name)
+    return LEVEL_DEPTH.get(region.level, 0) if region else 0
+
+
+def _is_within(name: str, ancestor: str) -> bool:
+    """``name`` is ``ancestor`` or lies inside it (district → city → province)."""
+    seen: set[str] = set()
+    while name and name not in seen:
+        if name == ancestor:
+            return True
+        seen.add(name)
+        region = _region(name)
+        name = full_name(region.parent) if region and region.parent else ""
+    return False
 
 
 def sentence_regions(doc: SegmentedDocument, default: str) -> dict[int, str]:
@@ -117,12 +154,23 @@ def _block_switch(sentence: Sentence) -> tuple[str, str] | None:
     name, offset = found[0]
     if offset != lead:
         return None
-    rest = _after_region_name(body)
-    if not rest.strip() or LABEL_AFTER_REGION.match(rest):
+    if opens_with_region_label(body):
         return name, "section"
+    rest = _after_region_name(body)
     if re.search(r"链长|链主|“[^”]{1,12}”(?:机制|模式|架构|体系)", rest):
         return name, "paragraph"
     return None
+
+
+def opens_with_region_label(text: str) -> bool:
+    """The text opens with a region name used as a row label: alone, or followed by a space or colon
+    (“浙江 “九个一”机制”, “天津市：…”), as flattened comparison tables lay rows out."""
+    body = strip_marker(text)
+    found = mentions_in_text(body)
+    if not found or found[0][1] != 0:
+        return False
+    rest = _after_region_name(body)
+    return not rest.strip() or bool(LABEL_AFTER_REGION.match(rest))
 
 
 def _after_region_name(body: str) -> str:

@@ -37,6 +37,10 @@ class TableRecord:
         return cell.text.strip() if cell else ""
 
 
+EMPTY_CELL = re.compile(r"^(?:[—\-－–/／\\]+|无|暂无|空|待定)?$")
+"""Cells that say "nothing here" (—, -, /, 无): read as empty, never as a value."""
+
+
 def column_map(header: tuple[str, ...], columns: ColumnPatterns) -> dict[str, int]:
     """Wanted column → index of the first header cell matching its pattern (each cell used once)."""
     mapping: dict[str, int] = {}
@@ -63,7 +67,7 @@ def records(doc: SegmentedDocument, columns: ColumnPatterns, required: tuple[str
             sentence = _sentence_index(doc, table, row_locator)
             row_text = "｜".join(cell.strip() for cell in row)
             cells = {name: Cell(row[col], Evidence(doc.doc_id, row[col].strip(), sentence, f"{row_locator}c{col + 1}"))
-                     for name, col in mapping.items() if col < len(row) and row[col].strip()}
+                     for name, col in mapping.items() if col < len(row) and not EMPTY_CELL.match(row[col].strip())}
             yield TableRecord(cells, Evidence(doc.doc_id, row_text, sentence, row_locator))
 
 

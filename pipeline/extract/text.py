@@ -14,7 +14,7 @@ from functools import cache
 
 from pipeline.segment import load_lexicon
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "双": 2}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 NUMERAL = r"[零〇一二两三四五六七八九十百千\d]+"
 
@@ -29,6 +29,8 @@ SECTION_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+(?
 QUOTES = str.maketrans({"\"": "", "“": "", "”": "", "「": "", "」": "", "『": "", "』": "", "‘": "", "’": "", "'": ""})
 PRIMARY_SEPARATORS = re.compile(r"[、，,；;／/]")
 CONJUNCTIONS = re.compile(r"以及|和|及|与")
+SPLITTING_CONJUNCTIONS = re.compile(r"以及|和")
+"""与/及 join the halves of one name (光伏与储能, 汽车及零部件); only 和/以及 may separate two list items."""
 CHAIN_SUFFIXES = re.compile(
     r"(?:(?:战略性)?(?:支柱|新兴)?(?:产业链群|产业集群|产业链条|产业链|集群|产业|链条))+$")
 CHAIN_PREFIXES = re.compile(r"^(?:包括|主要有|主要是|重点|聚焦|围绕|打造|发展|培育|推动|做强|做大|壮大|提升|以及|和|及|与|其中)+")
@@ -95,6 +97,15 @@ def marker_style(marker: str) -> str:
     return next(style for pattern, style in shapes if re.match(pattern, core))
 
 
+MARKER_DEPTH = {"ordinal": 0, "cn": 1, "shi": 2, "paren-cn": 2, "digit": 3, "paren-digit": 4, "circled": 5}
+"""How deep each marker family usually sits in a Chinese policy outline: 一、 > （一） > 1. > (1) > ①."""
+
+
+def outranks(style: str, other: str) -> bool:
+    """A ``style`` item sits above an ``other`` item in the outline (一、 closes a run of （一） items)."""
+    return MARKER_DEPTH.get(style, 9) < MARKER_DEPTH.get(other, 9)
+
+
 def strip_marker(text: str) -> str:
     return text[len(item_marker(text)):].strip()
 
@@ -121,13 +132,14 @@ def normalise_chain(name: str, split_safe: bool = False) -> str:
 
 
 def split_chain_list(text: str) -> list[str]:
-    """Chain names of an enumeration, split on 、，；and on 和/及/与 only where the lexicon agrees.
+    """Chain names of an enumeration, split on 、，；and on 和/以及 only where the names say so.
 
     A conjunction joins two list items (…、钢铁和房地产建筑) as often as it sits
-    inside one name (炼化一体化与新材料, 汽车和新能源汽车); the industry lexicon
-    decides: a known whole name stays whole, an item splits when both halves
-    are known names, or when it closes a longer list, one half is known and
-    the halves do not share a head (汽车 / 新能源汽车 do)."""
+    inside one name (光伏与储能, 汽车和新能源汽车).  与/及 almost always join one
+    name and never split; 和/以及 split when both halves are known industries, when
+    both look like complete chain names (汽车零部件和软件信息服务), or when the item
+    closes a longer list, one half is known and the halves do not share a head
+    (汽车 / 新能源汽车 do).  A name the lexicon lists whole always stays whole."""
     raw = [piece for piece in PRIMARY_SEPARATORS.split(text) if piece.strip()]
     known = industry_names()
     names: list[str] = []
@@ -137,17 +149,23 @@ def split_chain_list(text: str) -> list[str]:
 
 
 def _split_conjunction(piece: str, known: frozenset[str], is_last: bool) -> list[str]:
-    whole = normalise_chain(piece)
-    parts = [p for p in CONJUNCTIONS.split(piece) if p.strip()]
-    if whole in known or len(parts) != 2:
+    parts = [p for p in SPLITTING_CONJUNCTIONS.split(piece) if p.strip()]
+    if normalise_chain(piece) in known or len(parts) != 2:
         return [piece]
     left, right = (normalise_chain(p) for p in parts)
-    if left in known and right in known:
-        return parts
     shares_head = left[-2:] == right[-2:]
+    if left in known and right in known or (not shares_head and min(len(left), len(right)) >= 4):
+        return parts
     if is_last and (left in known or right in known) and not shares_head:
         return parts
     return [piece]
+
+
+def drop_joined(names: Sequence[str]) -> list[str]:
+    """Names without a joined one (光伏与储能) whose halves the same document also lists separately."""
+    listed = set(names)
+    return [name for name in names
+            if not ((halves := CONJUNCTIONS.split(name)) and len(halves) == 2 and set(halves) <= listed)]
 
 
 def is_chain_name(name: str) -> bool:
@@ -199,7 +217,8 @@ def split_items(text: str) -> list[str]:
     raw = [p.strip() for p in re.split(r"[、，,；;]", text) if p.strip()]
     openers = [COUNTED.search(p) for p in raw]
     if sum(1 for m in openers if m) >= max(1, 0.6 * len(raw)):
-        items = [trim_to_count(p) for p in raw]
+        first_counted = next(i for i, m in enumerate(openers) if m)
+        items = [trim_to_count(p) for p in raw[first_counted:]]  # 聚焦产业链，制定一个…: the lead-in clause goes
         items = [part for item in items for part in re.split(rf"(?:以及|和|及|与)(?={COUNTED.pattern})", item)]
         return unique(normalise_item(i) for i in items if normalise_item(i))
     if raw and len(raw) >= 2:
