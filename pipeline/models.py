@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from typing import Any, Literal, TypeVar
 
 from pydantic import TypeAdapter
@@ -274,14 +275,20 @@ class ProcessedDocument:
 T = TypeVar("T")
 
 
+@cache
+def _adapter(cls: Any) -> TypeAdapter:
+    """One adapter per type: building one compiles a validator, far dearer than using it."""
+    return TypeAdapter(cls)
+
+
 def to_json(obj: Any) -> str:
     """Serialise a dataclass (nested ones included) to compact JSON, keys in field order."""
-    return TypeAdapter(type(obj)).dump_json(obj).decode()
+    return _adapter(type(obj)).dump_json(obj).decode()
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
     """Inverse of :func:`to_json`; validates types on the way in."""
-    return TypeAdapter(cls).validate_json(text)
+    return _adapter(cls).validate_json(text)
 
 
 def to_dict(obj: Any) -> dict[str, Any]:

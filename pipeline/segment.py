@@ -118,23 +118,26 @@ def nlp() -> Language:
     return pipeline
 
 
-@Language.component("zh_sentencizer")
-def zh_sentencizer(doc: Doc) -> Doc:
-    """Sentence starts after 。！？ and the closing quotes/brackets that follow them.
+def sentence_starts(words: list[str]) -> list[bool]:
+    """Which tokens start a sentence: the one after 。！？ and any closing quotes/brackets that follow them.
 
     spaCy's generic sentencizer keeps any punctuation after the period in the
     old sentence, which strands an opening “ there and robs the next sentence
     (often a slogan such as “九个一”机制) of its quote.
     """
-    pending = False
-    for index, token in enumerate(doc):
-        if index == 0:
-            token.is_sent_start = True
-        elif pending and token.text not in CLOSERS and token.text[-1] not in SENTENCE_END:
-            token.is_sent_start, pending = True, False
-        else:
-            token.is_sent_start = False
-        pending = pending or token.text[-1] in SENTENCE_END
+    starts, pending = [], False
+    for index, word in enumerate(words):
+        start = index == 0 or (pending and word not in CLOSERS and word[-1] not in SENTENCE_END)
+        starts.append(start)
+        pending = (pending and not start) or word[-1] in SENTENCE_END
+    return starts
+
+
+@Language.component("zh_sentencizer")
+def zh_sentencizer(doc: Doc) -> Doc:
+    """The pipeline's sentence splitter (see :func:`sentence_starts`)."""
+    for token, start in zip(doc, sentence_starts([t.text for t in doc]), strict=True):
+        token.is_sent_start = start
     return doc
 
 
@@ -173,17 +176,23 @@ def split_sentences(text: str) -> list[str]:
     return [s for _, _, s in _paragraph_sentences([text])]
 
 
-def _paragraph_sentences(paragraphs: list[str]) -> Iterator[tuple[int, Doc, str]]:
-    """(paragraph index, sentence span, sentence text) over non-empty paragraphs."""
-    pipeline = nlp()
-    lines = [(i, piece) for i, text in enumerate(paragraphs)
-             for line in text.splitlines() for piece in split_long(line.strip()) if piece]
-    with pipeline.select_pipes(enable=["zh_sentencizer"]):
-        for (index, _), doc in zip(lines, pipeline.pipe(line for _, line in lines), strict=True):
-            for span in doc.sents:
-                sentence = span.text.strip()
-                if sentence:
-                    yield index, span, sentence
+def _paragraph_sentences(paragraphs: list[str]) -> Iterator[tuple[int, list[str], str]]:
+    """(paragraph index, sentence tokens, sentence text) over non-empty paragraphs.
+
+    Uses jieba and :func:`sentence_starts` directly — the same segmenter and
+    sentence rule as :func:`nlp` — because building a spaCy Doc per line
+    costs as much as segmenting it; :func:`spacy_doc` makes one on demand.
+    """
+    _configure_jieba()
+    for index, text in enumerate(paragraphs):
+        for line in text.splitlines():
+            for piece in split_long(line.strip()):
+                words = jieba.lcut(piece)
+                starts = [i for i, start in enumerate(sentence_starts(words)) if start]
+                for begin, end in zip(starts, [*starts[1:], len(words)]):
+                    sentence = "".join(words[begin:end]).strip()
+                    if sentence:
+                        yield index, words[begin:end], sentence
 
 
 def segment_text(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(),
@@ -198,8 +207,8 @@ def segment(parsed: ParsedDocument) -> SegmentedDocument:
     sentences: list[Sentence] = []
     for part_index, part in enumerate(parsed.parts):
         paragraphs = part.text.split("\n")
-        for paragraph, span, text in _paragraph_sentences(paragraphs):
-            tokens = tuple(t.text for t in span if t.text.strip())
+        for paragraph, words, text in _paragraph_sentences(paragraphs):
+            tokens = tuple(w for w in words if w.strip())
             sentences.append(Sentence(len(sentences), text, tokens, part_index, f"p{paragraph + 1}"))
         for table in part.tables:
             for row_index, row in enumerate(table.rows):
