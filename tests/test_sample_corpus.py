@@ -304,8 +304,8 @@ def test_national_projects_occur_in_their_documents(texts):
 
 
 def test_facts_occur_in_their_documents(texts):
-    for row in read_csv("facts.csv"):
-        assert row["value"] in texts[row["path"]]
+    for row in read_csv("facts.csv"):  # a cap is recorded as 不超过N% however the sentence words it
+        assert row["value"].removeprefix("不超过") in texts[row["path"]]
 
 
 def test_corpus_covers_the_cases_tests_rely_on():
