@@ -101,3 +101,9 @@ def test_open_competition_items_and_projects(outputs: Path) -> None:
     assert len(expected_titles & set(items.title)) / len(expected_titles) >= 0.8
     projects = _read(outputs / "national_system_projects.csv")
     assert {row["project"] for row in _expected("national_system_projects.csv")} <= set(projects.project)
+
+
+def test_document_facts(outputs: Path) -> None:
+    facts = _read(outputs / "document_facts.csv")
+    found = set(zip(facts.kind, facts.value))
+    assert {(row["kind"], row["value"]) for row in _expected("facts.csv")} <= found
