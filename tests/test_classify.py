@@ -11,7 +11,7 @@ import pytest
 from pipeline.classify import ModelVersionError, classify, classify_many, load_model, train
 from pipeline.classify.dataset import LABELS_FILE, read_labels, write_labels
 from pipeline.classify.model import ARRAYS_FILE, META_FILE
-from pipeline.classify.rules import RULES, keyword_baseline, sentence_hit
+from pipeline.classify.rules import RULES, keyword_baseline, prominence, sentence_hit
 from pipeline.config import MODELS_DIR
 from pipeline.models import MODES, DocumentMeta
 from pipeline.segment import segment_text
@@ -142,3 +142,84 @@ def test_training_is_deterministic(tmp_path):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert load_model(first).version == report.model_version
     assert (first / "MODEL_CARD.md").read_text(encoding="utf-8").startswith("# Model card")
+
+
+# ------------------------------------------------------------------ passing mentions (issue #5, round 2)
+# Documents written for these tests only (not in corpora/labels): reports that name a mechanism in one clause must
+# get no label; reports that describe it, and adopting documents with a single operative clause, must keep theirs.
+
+PASSING = {
+    "述职报告": ("某开发区管委会副主任2023年度述职报告\n"
+                 "一年来，本人在党工委、管委会领导下，分管招商、科技和企业服务工作。\n"
+                 "协助抓好园区招商引资，全年引进亿元以上项目14个。\n"
+                 "参与园区重点产业链链长制相关工作，走访企业60余家次，帮助企业解决用工、融资等问题。\n"
+                 "推动企业申报省级揭榜挂帅项目1项、省级工程研究中心2家。\n"
+                 "认真履行一岗双责，严格遵守廉洁自律各项规定。\n"
+                 "下一步将加强学习，提高服务企业能力。"),
+    "信息公开": ("某省科学技术厅2022年政府信息公开工作年度报告\n"
+                 "一、总体情况\n全年主动公开各类政府信息512条，及时更新机构职能、政策文件、财政预决算等信息。\n"
+                 "加强政策解读，对《关于开展揭榜挂帅科技攻关的实施办法》《推行重点产业链链长制工作方案》等文件配发解读。\n"
+                 "二、收到和处理政府信息公开申请情况\n新收申请21件，全部按期办结。\n"
+                 "三、存在的主要问题及改进情况\n个别栏目信息更新不够及时，将加强内容保障。"),
+    "工作总结": ("某市发展和改革委员会2023年工作总结\n"
+                 "一、经济运行总体平稳。地区生产总值增长5.6%，固定资产投资增长4.2%。\n"
+                 "二、重大项目建设提速。全年开工省市重点项目96个，完成投资420亿元。\n"
+                 "三、创新驱动持续增强。牵头出台支持科技创新若干措施，去年首次开展了揭榜挂帅试点。\n"
+                 "四、产业结构加快优化。协同推进重点产业链链长制，新增规上工业企业58家。\n"
+                 "五、民生保障有力有效。城镇新增就业3.1万人，完成老旧小区改造42个。\n"
+                 "六、改革开放纵深推进。营商环境评价位列全省第三。\n"
+                 "七、安全发展底线守牢。粮食、能源供应保持稳定。"),
+}
+
+
+@pytest.mark.parametrize("genre", sorted(PASSING))
+def test_reports_naming_a_mechanism_in_one_clause_get_no_label(model, genre):
+    text = PASSING[genre]
+    result = classify(segment_text(genre, text, DocumentMeta(title=text.splitlines()[0])), model)
+    assert result.labels == (), (genre, result.labels)
+
+
+ADOPTING = {
+    "summary-section": (("某区科技局2023年工作总结\n今年以来，我局重点推进了以下工作。\n"
+                         "（一）深化揭榜挂帅改革\n围绕企业技术难题征集需求，梳理形成年度榜单12项并公开发榜。\n"
+                         "经竞争遴选，确定揭榜方9家，按进度分期拨付资助资金。\n"
+                         "对揭榜项目实行里程碑管理，中期考核不合格的终止支持。\n"
+                         "（二）加强科普工作\n举办科普活动50余场。"), {"open_competition"}),
+    "plan-one-clause": (("某省制造业数字化转型三年行动方案\n一、总体要求\n以智能制造为主攻方向，推动制造业高端化、智能化、绿色化发展。\n"
+                         "二、重点任务\n（一）夯实数字基础设施。加快5G基站和工业互联网标识解析节点建设。\n"
+                         "（二）推进企业数字化改造。每年遴选一批数字化转型标杆企业，给予技术改造补助。\n"
+                         "（三）突破关键软件和装备。对工业软件等短板领域实行揭榜挂帅，支持企业联合高校开展攻关。\n"
+                         "（四）培育服务生态。培育一批系统解决方案服务商。\n"
+                         "三、保障措施\n加强组织领导，强化资金保障，做好宣传引导。"), {"open_competition"}),
+    "short-notice": (("某县人民政府关于调整重点产业链链长的通知\n"
+                      "各乡镇人民政府，县直各单位：\n因人事变动，经县政府研究，现调整部分重点产业链链长：装备制造产业链由副县长王某担任链长，"
+                      "绿色食品产业链由副县长李某担任链长，牵头单位不变。\n特此通知。"), {"chain_leader"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADOPTING))
+def test_adopting_or_describing_documents_keep_their_label(model, name):
+    text, expected = ADOPTING[name]
+    result = classify(segment_text(name, text, DocumentMeta(title=text.splitlines()[0])), model)
+    assert set(result.labels) == expected, (name, [(r.mode, r.score) for r in result.results])
+    for mode in expected:
+        assert result.result(mode).evidence
+
+
+def test_prominence_separates_a_clause_from_a_description():
+    rules = RULES["open_competition"]
+    clause = ["某局2023年工作总结", "新增高新技术企业百余家。", "组织实施揭榜挂帅项目5项。", "举办科普活动30场。"]
+    assert prominence(clause, [2], rules, clause[0]).passing
+    # the same clause in a forward-looking plan is a requirement, not a passing mention
+    plan = ["某市科技创新行动方案", *clause[1:]]
+    assert not prominence(plan, [2], rules, plan[0]).passing
+    # a report whose title names the mechanism is about it
+    assert not prominence(clause, [2], rules, "某局关于揭榜挂帅工作的总结").passing
+    # a clause followed by sentences in the mechanism's own vocabulary is a description
+    described = [*clause[:3], "面向社会发榜12项，确定揭榜方8家。", "按节点拨付资助资金。", "举办科普活动30场。"]
+    assert not prominence(described, [2], rules, described[0]).passing
+
+
+def test_briefing_topics_do_not_qualify():
+    hit = sentence_hit("召开新闻发布会，介绍揭榜挂帅项目申报有关情况。", RULES["open_competition"])
+    assert hit.strong and hit.mentioned and not hit.qualifies

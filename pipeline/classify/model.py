@@ -6,9 +6,11 @@ one of the mode's terms or look-alikes, see ``rules.py``).  Their jieba tokens
 rule counts are appended, and a logistic regression gives a score that Platt
 scaling (fitted on out-of-fold scores) turns into a probability.  A document
 gets the label when the probability reaches the mode's threshold (chosen on
-the dev split) *and* at least one sentence qualifies under the rules — so the
-model can veto a trigger that merely passes by, but can never invent a label
-without a sentence to show for it.  Documents with no cue sentence score 0.
+the dev split) *and* at least one sentence qualifies under the rules *and* the
+mention is not a passing one (``rules.prominence``: a report that names the
+mechanism in a clause without describing it) — so the model can veto a
+trigger that merely passes by, but can never invent a label without a
+sentence to show for it.  Documents with no cue sentence score 0.
 
 Why hashing + arrays: the artifact is an ``.npz`` of float arrays (idf, coef)
 and a JSON file (settings, intercepts, calibration, thresholds), loaded with
@@ -31,7 +33,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-from pipeline.classify.rules import RULES, ModeRules, SentenceHit, sentence_hit
+from pipeline.classify.rules import (
+    DESCRIBED_SENTENCES, DESCRIBED_SHARE, MENTION, REPORTING_GENRE, RETROSPECTIVE, RULES, ModeRules, Prominence, SentenceHit,
+    prominence, sentence_hit,
+)
 from pipeline.config import MODELS_DIR
 from pipeline.models import MODES, Classification, Evidence, ModeResult, SegmentedDocument, Sentence
 
@@ -43,7 +48,7 @@ N_FEATURES = 2**16
 CHAR_NGRAMS = (2, 3)
 MAX_EVIDENCE = 3
 RULE_FEATURES = ("qualifying", "strong", "contextual", "blocked", "vetoed", "passive", "share_qualifying",
-                 "any_qualifying", "title_strong", "best_score")
+                 "any_qualifying", "title_strong", "best_score", "passing_mention")
 
 
 class ModelVersionError(RuntimeError):
@@ -55,7 +60,9 @@ def feature_fingerprint() -> str:
     no longer mean the same thing and the artifact must be retrained."""
     spec = {"format": FORMAT_VERSION, "n_features": N_FEATURES, "char_ngrams": CHAR_NGRAMS, "rule_features": RULE_FEATURES,
             "rules": {m: [r.strong, r.contextual, r.weak, r.action.pattern, r.blockers.pattern, r.vetoes.pattern,
-                          r.passive.pattern, r.scope.pattern] for m, r in RULES.items()}}
+                          r.passive.pattern, r.scope.pattern, r.detail.pattern] for m, r in RULES.items()},
+            "document": [MENTION.pattern, REPORTING_GENRE.pattern, RETROSPECTIVE.pattern, DESCRIBED_SENTENCES,
+                         DESCRIBED_SHARE]}
     return hashlib.sha256(json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -77,10 +84,12 @@ class CueView:
     doc: SegmentedDocument
     sentences: tuple[Sentence, ...]
     hits: tuple[SentenceHit, ...]
+    prominence: Prominence
 
     @property
     def gate(self) -> bool:
-        return any(h.qualifies for h in self.hits)
+        """The rules allow the label: a qualifying sentence, in a document that does more than name the mechanism."""
+        return any(h.qualifies for h in self.hits) and not self.prominence.passing
 
     @property
     def tokens(self) -> list[str]:
@@ -98,14 +107,16 @@ class CueView:
                 math.log1p(sum(h.contextual for h in qualifying)), math.log1p(sum(h.blocked for h in hits)),
                 math.log1p(sum(h.vetoed for h in hits)), math.log1p(sum(h.passive and h.contextual > 0 for h in hits)),
                 len(qualifying) / len(hits), float(bool(qualifying)), float(bool(rules.strong_terms.search(title))),
-                min(max((h.score for h in hits), default=0.0), 8.0) / 4.0]
+                min(max((h.score for h in hits), default=0.0), 8.0) / 4.0, float(self.prominence.passing)]
 
 
 def cue_view(doc: SegmentedDocument, mode: str) -> CueView:
     rules = RULES[mode]
     heading = f"{doc.meta.title} {doc.meta.issuer}"
     picked = [(s, sentence_hit(s.text, rules, heading)) for s in doc.sentences if rules.cue.search(s.text)]
-    return CueView(doc, tuple(s for s, _ in picked), tuple(h for _, h in picked))
+    qualifying = [s.index for s, h in picked if h.qualifies]
+    return CueView(doc, tuple(s for s, _ in picked), tuple(h for _, h in picked),
+                   prominence([s.text for s in doc.sentences], qualifying, rules, doc.meta.title))
 
 
 @dataclass(frozen=True)

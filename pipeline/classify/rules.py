@@ -34,6 +34,10 @@ class ModeRules:
     ``weak`` terms never qualify a sentence but still make it a *cue*
     sentence: ``cue`` is what the model looks at — any strong, contextual or
     weak term, or a blocker (so that it learns from false friends too).
+    ``detail`` is the mechanism's own working vocabulary (榜单, 揭榜方, 链主,
+    牵头单位, 工作专班…): sentences holding it next to a term show that a
+    document *describes* the mechanism rather than naming it (see
+    :func:`prominence`).
     """
 
     mode: str
@@ -46,6 +50,7 @@ class ModeRules:
     passive: re.Pattern[str]
     scope: re.Pattern[str]  # contextual terms also need this in the sentence or the document's title/issuer
     baseline: tuple[str, ...]  # the plain keyword baseline: any of these present ⇒ label
+    detail: re.Pattern[str]  # the mechanism's working vocabulary, counted around a term (document prominence)
 
     @cached_property
     def cue(self) -> re.Pattern[str]:
@@ -71,6 +76,27 @@ POLICY_ACTION = (r"实施|实行|推行|建立|健全|完善|构建|推进|推�
 NEVER = re.compile(r"(?!)")
 ANYWHERE = re.compile(r"")
 
+MENTION = re.compile(r"解读|宣讲|答记者问|发布会|访谈|专题报道|培训班|讲座|术语|释义|词条|综述")
+"""The term is something talked about, not done: a policy briefing, an interpretation item, a training course,
+a glossary.  Such a sentence never qualifies (an adopting document has other sentences to show)."""
+
+REPORTING_GENRE = re.compile(r"总结|年度报告|年报|信息公开|述职|工作情况|工作回顾|情况通报|汇编|大事记|综述")
+"""Titles of retrospective or administrative reports (work summaries, information-disclosure annual reports,
+compilations): they list what was done or published, so a clause naming a mechanism is a passing mention there
+unless the report describes it.  Forward-looking genres (通知/方案/办法/意见/规划/工作要点, the State Council's
+政府工作报告) are not in the list: one operative clause in them adopts or requires the mechanism."""
+
+RETROSPECTIVE = re.compile(r"去年|上年|一年来|过去一年|\d{4}年以来|今年以来|全年共|"
+                           r"(?:实施|推行|开展|组织|建立|完成|发布|举办|召开|出台|制定|印发|落实|推进)了")
+"""A sentence reporting past work (“去年组织实施了…”, “一年来…”), not setting a measure.  Only unambiguous time and
+aspect markers: words like 成效 or 累计 also occur in measures (“转型成效突出的企业”, “累计投入…给予奖励”)."""
+
+DESCRIBED_SENTENCES = 3
+DESCRIBED_SHARE = 1 / 3
+"""A mention becomes a description when this many sentences (the term's and its neighbours' with the mechanism's
+own vocabulary) are about the mechanism — a paragraph, not a clause — or when they are this share of a short
+document (a three-line summary whose two lines are about the mechanism is about the mechanism)."""
+
 RULES: dict[str, ModeRules] = {
     "national_system": ModeRules(
         mode="national_system",
@@ -89,6 +115,7 @@ RULES: dict[str, ModeRules] = {
                            r"本市|本省|本区|市、区|[省市区县]人民政府|[省市]科技重大|[省市]重大科技|省级|市级"),
         scope=re.compile(r"国家|全国|中央|2030|国务院|中华人民共和国"),
         baseline=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "重大专项", "北斗", "C919"),
+        detail=re.compile(r"举国|集中力量|重大专项|重大工程|重大科技项目|国家实验室|联合攻关|协同攻关|全国一盘棋"),
     ),
     "chain_leader": ModeRules(
         mode="chain_leader",
@@ -102,6 +129,7 @@ RULES: dict[str, ModeRules] = {
         passive=NEVER,
         scope=ANYWHERE,
         baseline=("链长制", "链长", "总链长", "链主", "一链一策"),
+        detail=re.compile(r"链长|链主|链办|牵头单位|工作专班|专班|一链一策|产业链图谱|招商图谱|重点产业链|协调会|调度"),
     ),
     "open_competition": ModeRules(
         mode="open_competition",
@@ -115,6 +143,7 @@ RULES: dict[str, ModeRules] = {
         passive=NEVER,
         scope=ANYWHERE,
         baseline=("揭榜挂帅", "张榜", "发榜", "揭榜", "榜单"),
+        detail=re.compile(r"榜单|发榜|揭榜|张榜|榜额|悬赏|资助|里程碑|需求征集|技术需求|攻关任务|攻关团队|赛马"),
     ),
 }
 assert tuple(RULES) == MODES
@@ -130,11 +159,12 @@ class SentenceHit:
     passive: bool = False  # an applying/joining/subsidy marker is present
     blocked: int = 0  # look-alikes removed
     vetoed: bool = False
+    mentioned: bool = False  # the term is the topic of a briefing, 解读 or glossary (``MENTION``)
 
     @property
     def qualifies(self) -> bool:
         """The sentence on its own would justify the mode under the guideline."""
-        if self.vetoed:
+        if self.vetoed or self.mentioned:
             return False
         return self.strong > 0 or (self.contextual > 0 and self.action and not self.passive)
 
@@ -158,7 +188,46 @@ def sentence_hit(text: str, rules: ModeRules, heading: str = "") -> SentenceHit:
         return SentenceHit()
     action = bool(rules.action.search(cleaned) and (rules.scope.search(cleaned) or rules.scope.search(heading)))
     return SentenceHit(strong, contextual, action, bool(rules.passive.search(cleaned)),
-                       blocked, bool(rules.vetoes.search(text) or rules.vetoes.search(heading)))
+                       blocked, bool(rules.vetoes.search(text) or rules.vetoes.search(heading)),
+                       bool(MENTION.search(cleaned)))
+
+
+@dataclass(frozen=True)
+class Prominence:
+    """How much of a document is about one mode's mechanism — what separates adopting it from naming it."""
+
+    in_title: bool  # the title names the mechanism (a strong or contextual term)
+    described: int  # sentences about it: qualifying ones plus neighbours using the mechanism's own vocabulary
+    share: float  # described / all sentences of the document
+    reporting_genre: bool  # the title is a work summary / annual or disclosure report / compilation
+    all_retrospective: bool  # every qualifying sentence reports past work
+
+    @property
+    def passing(self) -> bool:
+        """A mention in passing: a report (by title, or by every qualifying sentence being retrospective) that
+        names the mechanism in a clause without describing it.  Adopting genres are never passing: there one
+        operative clause (“实行揭榜挂帅制度”) is a requirement (docs/annotation-guideline.md)."""
+        if self.in_title or self.described >= DESCRIBED_SENTENCES or self.share >= DESCRIBED_SHARE:
+            return False
+        return self.reporting_genre or self.all_retrospective
+
+
+def prominence(sentences: list[str], qualifying: list[int], rules: ModeRules, title: str) -> Prominence:
+    """Prominence of one mode in a document, from its sentence texts and the indexes of the qualifying ones.
+
+    Neighbours (one sentence either side) count when they carry the mechanism's ``detail`` vocabulary: in
+    “深化揭榜挂帅改革。全年发布榜单20项。吸引揭榜方56家。” the report describes the mechanism; in a list of
+    achievements the clause stands alone."""
+    about = set(qualifying)
+    for i in qualifying:
+        about.update(j for j in (i - 1, i + 1) if 0 <= j < len(sentences) and rules.detail.search(sentences[j]))
+    cleaned_title = rules.blockers.sub("", title)
+    return Prominence(
+        in_title=bool(rules.strong_terms.search(cleaned_title) or rules.contextual_terms.search(cleaned_title)),
+        described=len(about),
+        share=len(about) / len(sentences) if sentences else 0.0,
+        reporting_genre=bool(REPORTING_GENRE.search(title)),
+        all_retrospective=bool(qualifying) and all(RETROSPECTIVE.search(sentences[i]) for i in qualifying))
 
 
 def keyword_baseline(text: str, mode: str) -> bool:

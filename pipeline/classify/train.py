@@ -146,8 +146,9 @@ def _model_card(report: TrainReport, labels_path: Path, rows: list[LabelledDocum
         f"- Artifact: `{META_FILE}` (settings, intercepts, Platt calibration, thresholds) + `mode_classifier.npz` "
         "(idf and coefficient arrays, loaded with `allow_pickle=False`)",
         "- Method: lexicon rules per sentence (pipeline/classify/rules.py) + per-mode logistic regression over the "
-        "cue sentences (hashed jieba uni/bigrams and char 2–3-grams, TF-IDF, 10 rule counts), Platt-calibrated on "
-        "out-of-fold scores; label = probability ≥ dev-chosen threshold AND a rule-qualifying sentence.",
+        "cue sentences (hashed jieba uni/bigrams and char 2–3-grams, TF-IDF, 11 rule features), Platt-calibrated on "
+        "out-of-fold scores; label = probability ≥ dev-chosen threshold AND a rule-qualifying sentence AND not a "
+        "passing mention (a report naming the mechanism in a clause without describing it).",
         "- Intended use: selecting Chinese S&T policy documents by innovation mode, with evidence sentences. "
         "Not a substitute for reading the evidence.", "",
         "## Data", "",
@@ -166,5 +167,8 @@ def _model_card(report: TrainReport, labels_path: Path, rows: list[LabelledDocum
               "- Real positives are few (tens per mode); the test figures rest on a handful of positive documents.",
               "- A positive document needs a sentence with a mode term: purely descriptive texts without any of the "
               "terms are missed by design (precision first).",
+              "- Passing mentions are recognised by genre (report titles: 总结, 年度报告, 信息公开, 述职…), by "
+              "retrospective wording and by briefing/解读 context; a report with an untypical title that lists a "
+              "mechanism in a forward-looking clause can still be labelled.",
               "- Benchmarks: see docs/classifier.md.", ""]
     return "\n".join(lines)
