@@ -253,6 +253,7 @@ class NationalProject:
 @dataclass(frozen=True)
 class Extraction:
     doc_id: str
+    region: str = ""  # the region the document is about, refined from metadata and text (full name)
     schemes: tuple[ChainLeaderScheme, ...] = ()
     chains: tuple[ChainRow, ...] = ()
     open_items: tuple[OpenCompetitionItem, ...] = ()

@@ -48,7 +48,7 @@ def process_document(raw: RawDocument, read_blob: Callable[[str], bytes], model:
     extraction = _keep_classified_modes(extract(segmented), classification.labels)
     return ProcessedDocument(
         doc_id=raw.doc_id,
-        meta=parsed.meta,
+        meta=replace(parsed.meta, region=extraction.region or parsed.meta.region),
         classification=classification,
         extraction=extraction,
         errors=parsed.errors if segmented.sentences else (*parsed.errors, "no text could be extracted"),

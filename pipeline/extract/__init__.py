@@ -28,5 +28,5 @@ def extract(doc: SegmentedDocument) -> Extraction:
     region = document_region(doc)
     schemes, chains = extract_chain_leader(doc, sentence_regions(doc, region))
     open_items, facts = extract_open_competition(doc, region)
-    return Extraction(doc_id=doc.doc_id, schemes=tuple(schemes), chains=tuple(chains), open_items=tuple(open_items),
+    return Extraction(doc_id=doc.doc_id, region=region, schemes=tuple(schemes), chains=tuple(chains), open_items=tuple(open_items),
                       facts=tuple(facts), projects=tuple(extract_projects(doc)))
