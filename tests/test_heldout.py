@@ -27,6 +27,7 @@ import lxml.html
 import pdfplumber
 import pytest
 
+from pipeline.metrics import Counts
 from pipeline.export import Findings, collect_findings
 from pipeline.ingest import ingest_folder
 from pipeline.models import MODES
@@ -56,35 +57,6 @@ def cell_text(cell: object) -> str:
 
 
 # ---------------------------------------------------------------- scoring
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, expected: set, predicted: set) -> None:
-        self.tp += len(expected & predicted)
-        self.fp += len(predicted - expected)
-        self.fn += len(expected - predicted)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def __str__(self) -> str:
-        return (f"P={self.precision:.2f} R={self.recall:.2f} F1={self.f1:.2f} "
-                f"(tp={self.tp} fp={self.fp} fn={self.fn})")
-
 
 @dataclass(frozen=True)
 class Run:

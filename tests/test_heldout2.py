@@ -20,6 +20,7 @@ from types import ModuleType
 import pandas as pd
 import pytest
 
+from pipeline.metrics import Counts
 from pipeline.export import Findings, collect_findings
 from pipeline.extract import TableScore, score_tables
 from pipeline.extract.regions import canonical_region
@@ -54,34 +55,11 @@ def _load_build_script() -> ModuleType:
     return module
 
 
-@dataclass
-class PRF:
-    """Precision/recall/F1 of a predicted set against an expected set."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @classmethod
-    def of(cls, predicted: Iterable, expected: Iterable) -> PRF:
-        got, want = set(predicted), set(expected)
-        return cls(len(got & want), len(got - want), len(want - got))
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def __str__(self) -> str:
-        return f"P {self.precision:.2f}  R {self.recall:.2f}  F1 {self.f1:.2f}  (tp {self.tp}, fp {self.fp}, fn {self.fn})"
+def prf(predicted: Iterable, expected: Iterable) -> Counts:
+    """Precision/recall/F1 counts of a predicted set against an expected set."""
+    counts = Counts()
+    counts.add(expected, predicted)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -103,11 +81,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 # ----------------------------------------------------------------------------------------------- scoring
 
 
-def mode_scores(run: Run) -> dict[str, PRF]:
+def mode_scores(run: Run) -> dict[str, Counts]:
     """Per mode, which files carry it: key vs pipeline."""
     predicted = {run.file_of[row.doc_id]: set(_split(row.modes, ";")) for row in run.findings.documents.itertuples()}
     expected = {row["file"]: set(_split(row["modes"], ";")) for row in _expected("documents.csv")}
-    return {mode: PRF.of((f for f, modes in predicted.items() if mode in modes),
+    return {mode: prf((f for f, modes in predicted.items() if mode in modes),
                          (f for f, modes in expected.items() if mode in modes)) for mode in MODES}
 
 
@@ -138,7 +116,7 @@ def _chain_key(region: str, chain: str) -> tuple[str, str]:
     return canonical_region(region) or region.strip(), normalise_chain(chain)
 
 
-def chain_scores(run: Run) -> tuple[PRF, dict[str, float], list[str]]:
+def chain_scores(run: Run) -> tuple[Counts, dict[str, float], list[str]]:
     """(region, chain) F1; over matched rows the share of chain_leader / chain_owner / lead_unit cells right;
     the differences, for the report."""
     got = {_chain_key(row.region, row.chain): row for row in run.findings.chains.fillna("").itertuples()}
@@ -152,10 +130,10 @@ def chain_scores(run: Run) -> tuple[PRF, dict[str, float], list[str]]:
         [f"missing {k}" for k in sorted(set(want) - set(got))] + \
         [f"{k} {name}: {getattr(got[k], name)!r}, key {want[k][name]!r}" for k in sorted(matched)
          for name, norm in fields.items() if norm(getattr(got[k], name)) != norm(want[k][name])]
-    return PRF.of(got, want), accuracy, differences
+    return prf(got, want), accuracy, differences
 
 
-def item_scores(run: Run) -> tuple[PRF, dict[str, float]]:
+def item_scores(run: Run) -> tuple[Counts, dict[str, float]]:
     """榜单 items matched on title; field accuracy of issuer, funding (万元) and deadline over matched items."""
     got = {row.title.strip(): row for row in run.findings.open_competition_items.fillna("").itertuples()}
     want = {row["title"]: row for row in _expected("open_competition_items.csv")}
@@ -172,10 +150,10 @@ def item_scores(run: Run) -> tuple[PRF, dict[str, float]]:
         "funding_wan": sum(same_funding(got[t].funding_wan, want[t]["funding_wan"]) for t in matched),
         "deadline": sum(str(got[t].deadline) == want[t]["deadline"] for t in matched),
     }
-    return PRF.of(got, want), {k: v / len(matched) if matched else 0.0 for k, v in accuracy.items()}
+    return prf(got, want), {k: v / len(matched) if matched else 0.0 for k, v in accuracy.items()}
 
 
-def project_scores(run: Run) -> tuple[PRF, float]:
+def project_scores(run: Run) -> tuple[Counts, float]:
     """National projects matched on name; share of the three participation figures right."""
     got = {row.project: row for row in run.findings.national_system_projects.itertuples()}
     want = {row["project"]: row for row in _expected("national_system_projects.csv")}
@@ -183,13 +161,13 @@ def project_scores(run: Run) -> tuple[PRF, float]:
     figures = ("provinces", "organisations", "people")
     right = sum(pd.notna(getattr(got[p], f)) and int(getattr(got[p], f)) == int(want[p][f])
                 for p in matched for f in figures)
-    return PRF.of(got, want), right / (len(want) * len(figures))
+    return prf(got, want), right / (len(want) * len(figures))
 
 
-def fact_scores(run: Run) -> PRF:
+def fact_scores(run: Run) -> Counts:
     facts = run.findings.document_facts
     got = {(row.mode, row.kind, str(row.value), run.file_of[row.doc_id]) for row in facts.itertuples()}
-    return PRF.of(got, {(r["mode"], r["kind"], r["value"], r["file"]) for r in _expected("facts.csv")})
+    return prf(got, {(r["mode"], r["kind"], r["value"], r["file"]) for r in _expected("facts.csv")})
 
 
 def report(run: Run) -> str:
@@ -207,9 +185,9 @@ def report(run: Run) -> str:
     lines += [f"documents {mode:<17} {score}" for mode, score in mode_scores(run).items()]
     lines += [f"  {line}" for line in mode_differences(run)]
     table = table_score(run)
-    for cell, (tp, fp, fn) in table.per_cell.items():
-        lines.append(f"table {cell:<21} {PRF(tp, fp, fn)}")
-    lines.append(f"table all cells            {PRF(table.tp, table.fp, table.fn)}")
+    for cell, counts in table.per_cell.items():
+        lines.append(f"table {cell:<21} {counts}")
+    lines.append(f"table all cells            {Counts(table.tp, table.fp, table.fn)}")
     folded = {r["region"]: canonical_region(r["region"]) for r in _expected("chain_leader_table.csv")
               if canonical_region(r["region"]) not in ("", r["region"])}
     lines += [f"  note: the scorer reads key region {k} as {v} (not in the lexicon), so a row filed under {v} matches"

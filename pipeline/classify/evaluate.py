@@ -16,27 +16,13 @@ from pipeline.classify.dataset import LABELS_FILE, LabelledDocument, load_segmen
 from pipeline.classify.model import ModeClassifier, load_model
 from pipeline.classify.rules import keyword_baseline
 from pipeline.config import MODELS_DIR
+from pipeline.metrics import Counts
 from pipeline.models import MODES
 
 
-@dataclass(frozen=True)
-class Confusion:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+@dataclass
+class Confusion(Counts):
     tn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp + self.fp + self.fn else 1.0
 
     @classmethod
     def of(cls, truth: list[bool], predicted: list[bool]) -> Confusion:

@@ -85,10 +85,9 @@ def main() -> None:
     args = parser.parse_args()
     result = run(args.sample)
     table = result.table
-    print(f"chain_leader_table: P={table.precision:.3f} R={table.recall:.3f} F1={table.f1:.3f} "
-          f"(tp={table.tp} fp={table.fp} fn={table.fn})")
-    for cell, (tp, fp, fn) in table.per_cell.items():
-        print(f"  {cell:<10} tp={tp} fp={fp} fn={fn}")
+    print(f"chain_leader_table: {table}")
+    for cell, counts in table.per_cell.items():
+        print(f"  {cell:<10} {counts}")
     correct, total, misses = result.chain_fields
     print(f"chains.csv fields: {correct}/{total} = {correct / total:.3f}")
     if args.verbose:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.metrics import Counts
 from pipeline.models import ChainLeaderScheme
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
@@ -36,32 +37,15 @@ class ExpectedRow:
 
 
 @dataclass
-class TableScore:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    per_cell: dict[str, list[int]] = field(default_factory=dict)  # cell name → [tp, fp, fn]
+class TableScore(Counts):
+    """Micro-averaged counts over all cells, plus the counts per cell name."""
+
+    per_cell: dict[str, Counts] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)  # human-readable differences, for reports
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, cell: str, tp: int, fp: int, fn: int) -> None:
-        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
-        counts = self.per_cell.setdefault(cell, [0, 0, 0])
-        counts[0] += tp
-        counts[1] += fp
-        counts[2] += fn
+    def add_cell(self, cell: str, expected: set[str], predicted: set[str]) -> None:
+        self.add(expected, predicted)
+        self.per_cell.setdefault(cell, Counts()).add(expected, predicted)
 
 
 def split_list(cell: str) -> tuple[str, ...]:
@@ -104,7 +88,7 @@ def _compare(score: TableScore, want: ExpectedRow, got: ExpectedRow) -> None:
 def _compare_sets(score: TableScore, region: str, cell: str, want: list[str], got: list[str],
                   key: Callable[[str], str]) -> None:
     want_keys, got_keys = {key(w) for w in want}, {key(g) for g in got}
-    score.add(cell, len(want_keys & got_keys), len(got_keys - want_keys), len(want_keys - got_keys))
+    score.add_cell(cell, want_keys, got_keys)
     for missing in sorted(want_keys - got_keys):
         score.errors.append(f"{region} {cell}: missing {missing}")
     for extra in sorted(got_keys - want_keys):
