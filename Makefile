@@ -33,6 +33,8 @@ test: setup system-deps
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_parse.py
+	$(BIN)/python bench/bench_classify.py
 
 clean-outputs:
 	rm -rf outputs/*.csv outputs/*.parquet outputs/*.md outputs/*.json
