@@ -234,3 +234,48 @@ def test_reflow_joins_wrapped_lines_only_in_wrapped_text(variants, fixtures):
 ])
 def test_conjunctions_in_chain_lists(text, names):
     assert split_chain_list(text) == names
+
+
+# ---- round 3: national projects, document facts, list splitting, slogan parts, 暂缺 cells ----
+# round3.toml was written before the round-3 rules, round3_variants.toml after them.
+
+@pytest.fixture(scope="module")
+def round3() -> dict[str, Extraction]:
+    return {**_documents("round3"), **_documents("round3_variants")}
+
+
+@pytest.mark.parametrize("name", ["round3", "round3_variants"])
+def test_round3_table_and_chain_rows(round3, name):
+    ids = {doc["id"] for doc in tomllib.loads((FIXTURES / f"{name}.toml").read_text(encoding="utf-8"))["doc"]}
+    extractions = {doc_id: e for doc_id, e in round3.items() if doc_id in ids}
+    score = score_tables(merge_schemes(s for e in extractions.values() for s in e.schemes),
+                         FIXTURES / f"expected_{name}_table.csv")
+    assert score.f1 == 1.0, score.errors
+    assert _chain_rows(extractions) == _expected_chain_rows(f"expected_{name}_chains.csv")
+
+
+@pytest.mark.parametrize(("doc_id", "projects"), [
+    ("r3-projects", {("高端数控机床专项", 18, 96, 4000), ("载人航天工程", 19, 230, 16000),
+                     ("某重大科技任务", None, 1000, 300000)}),  # 年度工作计划 and 12个省的交流任务 are no project
+    ("r3v-projects", {("探月工程", 20, 300, 25000), ("北斗卫星导航系统", None, 400, 300000),
+                      ("重型燃气轮机专项", 15, 90, None), ("航空发动机专项", 21, 260, None)}),  # 分别: n-th figure each
+])
+def test_round3_projects(round3, doc_id, projects):
+    assert {(p.project, p.provinces, p.organisations, p.people) for p in round3[doc_id].projects} == projects
+
+
+@pytest.mark.parametrize(("doc_id", "facts"), [
+    ("r3-shares", {("demand_count", "36"), ("funding_share", "20%"), ("funding_share", "不超过40%")}),
+    ("r3v-shares", {("demand_count", "48"), ("funding_share", "不超过35%"), ("funding_share", "不超过20%")}),
+])
+def test_round3_facts(round3, doc_id, facts):
+    assert {(f.kind, f.value) for f in round3[doc_id].facts} == facts
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("集成电路、智能装备及生物医药三条产业链", ["集成电路", "智能装备", "生物医药"]),
+    ("新能源汽车及零部件", ["新能源汽车及零部件"]),  # 及 inside one name when it closes no enumeration
+    ("集成电路、新材料等5条", ["集成电路", "新材料"]),
+])
+def test_closing_conjunction_and_trailing_count(text, names):
+    assert split_chain_list(text) == names

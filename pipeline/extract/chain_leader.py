@@ -35,8 +35,8 @@ CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|
 """The mechanism is stated.  Deliberately not bare 链长: 产业链长、环节多 means "the chain is long"."""
 
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
-MECHANISM_SUFFIX = r"(?:工作法|[\u4e00-\u9fff]{0,4}?(?:机制|模式|架构|体系|制度|举措|格局|路径))?"
-"""The head noun a slogan names (“3+3+N”工作体系, “总链长+链长+链主”责任体系): up to four modifiers, then the noun."""
+MECHANISM_SUFFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径))?"
+"""The head noun a slogan names (“3+3+N”工作体系, “4+4+N”产业链推进体系, “1+3+N”推进工作法): up to six modifiers, then the noun."""
 QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{1,24})[”\"」]")
 UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「\w]){NUMERAL}(?:个一|位一体)")
 COUNTED_SLOGAN = re.compile(
@@ -334,7 +334,36 @@ def _part_definitions(concept: Concept, window: list[Sentence]) -> tuple[list[st
                 components += split_items(re.split(r"[，,]", definition)[0])[:1]
             used.append(sentence)
             break
-    return (unique(components), unique(used)) if len(components) >= len(parts) else None
+    if len(components) >= len(parts):
+        return unique(components), unique(used)
+    return _parts_in_prose(parts, window)
+
+
+PART_DEFINED = r"(?:由|是|为|指|负责|：|:)"
+"""How prose explains a named part of a slogan: 链长由市领导担任, 专家是…"""
+PART_CLASSIFIER = r"(?:名|家|个|位|条|支|套|项|张|类|批)"
+CLAUSE_TAIL = re.compile(r"(?:共同|协同|合力|一起)(?:推进|推动|促进|服务)[^、，,；;。]*$")
+
+
+def _parts_in_prose(parts: list[str], window: list[Sentence]) -> tuple[list[str], list[Sentence]] | None:
+    """Unquoted explanations of a +-slogan's own parts, in the slogan's order.  A named part that prose
+    defines (“链长+链主+专家”: 链长由…担任，链主由…担任，专家由…组成) is the component itself; a counted
+    part (“4+4+N”: 4名新区领导任链长、4家链主企业领航、N家配套企业协同) is the phrase it opens, up to
+    the clause end.  Every part must be found, each after the previous one."""
+    text = "".join(s.text for s in window)
+    components, cursor = [], 0
+    for part in parts:
+        counted = bool(re.fullmatch(rf"{NUMERAL}|[Nn]", part))
+        pattern = rf"(?<![\d.]){re.escape(part)}{PART_CLASSIFIER}[^、，,；;。]+" if counted \
+            else rf"(?<![“\"「]){re.escape(part)}(?=\s*{PART_DEFINED})"
+        match = re.compile(pattern).search(text, cursor)
+        if not match:
+            return None
+        phrase = match.group(0)
+        components.append(CLAUSE_TAIL.sub("", phrase) or phrase)
+        cursor = match.end()
+    used = [s for s in window if any(c in s.text for c in components)]
+    return unique(normalise_item(c) for c in components), used
 
 
 def _numbered_headings(position: int, paragraphs: list[Sentence], count: int | None

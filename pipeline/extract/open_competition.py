@@ -36,7 +36,8 @@ NUMBERED_ITEM = re.compile(r"^(?:榜单|项目|需求|任务)\s*[\d一二三四�
 """榜单一、… / 项目2：… — 榜单 items numbered by their own label."""
 BATCH = r"(?:首批|第[一二三四五六七八九十\d]+批|本批|今年|共)"
 DEMAND_NOUN = r"(?:需求|榜单|项目|任务|难题)"
-DEMAND_VERB = r"(?:发布|征集|形成|梳理|凝练|张榜|发榜|公布|遴选)"
+COLLECT_VERB = r"(?:征集|梳理|收集|汇总|申报)"
+DEMAND_VERB = rf"(?:发布|形成|凝练|张榜|发榜|公布|遴选|确定|{COLLECT_VERB})"
 DEMAND_COUNTS = (
     re.compile(rf"{BATCH}?[^，。；,]{{0,16}}?{DEMAND_VERB}[^，。；,]{{0,16}}?{DEMAND_NOUN}[^，。；,]{{0,6}}?"
                rf"(?P<count>{NUMERAL})\s*(?:项|个|条|批)"),  # 首批发布技术攻关类需求83项
@@ -44,11 +45,15 @@ DEMAND_COUNTS = (
                rf"(?P<count>{NUMERAL})\s*(?:项|个|条)"),  # 首批企业技术需求62项
     re.compile(rf"{DEMAND_VERB}[^，。；,\d]{{0,10}}?(?P<count>{NUMERAL})\s*(?:项|个|条)[^，。；,]{{0,10}}?{DEMAND_NOUN}"),  # 发布了15项榜单
 )
-"""Stated numbers of demands or 榜单: a batch word or a publishing verb, the demand noun, the count."""
+"""Stated numbers of demands or 榜单: a batch word or a publishing verb, the demand noun, the count.
+A count of collected demands (征集到…需求120项) is only a fact when the sentence publishes no 榜单 count
+(…经论证形成榜单36项): the published list is what the document reports."""
 SHARE_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*%?\s*[~～至到—–\-]{1,2}\s*(\d+(?:\.\d+)?)\s*%")
-SHARE_CAP = re.compile(r"(不超过|不高于|最高不超过|最多不超过|原则上不超过)[^，。；,%]{0,16}?(?:的)?(\d+(?:\.\d+)?\s*%)")
-"""不超过项目总投入的25% → 不超过25%: a cap on the government's share, reported with its cap word."""
-SHARE_BASE = re.compile(r"总投入|总投资|投入|投资|经费|研发费用|费用|成本")
+SHARE_CAP = re.compile(r"(?:不超过|不高于|最高不超过|最多不超过|原则上不超过|最高|最多|上限为?)[^，。；,%]{0,16}?(?:的)?(\d+(?:\.\d+)?\s*%)")
+"""不超过项目总投入的25%, 最高40%的配套 → 不超过25%, 不超过40%: a cap on the government's share."""
+SHARE_BASE = re.compile(r"总投入|总投资|投入|投资|经费|研发费用|费用|成本|比例|配套")
+SHARE_SINGLE = re.compile(rf"(?:{SHARE_BASE.pattern})(?:的|为|达)?\s*(\d+(?:\.\d+)?\s*%)")
+"""按项目研发投入的20%给予补助 → 20%: one share stated right after what it is a share of."""
 DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 LABELLED_LINE = re.compile(r"^[^：:，。；]{2,10}[：:]")
 SHARE_CONTEXT = re.compile(r"政府|财政|资助|补助|补贴|支持|奖励|给予")
@@ -132,23 +137,36 @@ def _item_blocks(doc: SegmentedDocument) -> list[list[Sentence]]:
 
 def _facts(doc: SegmentedDocument) -> list[DocumentFact]:
     """demand_count: the stated number (the phrase is the evidence); funding_share: the government's
-    share of a project's cost as written — a range (20%—30%) or a cap (不超过25%) — only in a sentence
-    about funding that names what the share is of (总投入, 经费 …)."""
+    share of a project's cost as written — a range (20%—30%), a cap (不超过25%) or one share (20%) — only
+    in a sentence about funding that names what the share is of (总投入, 经费, 比例 …)."""
     facts = []
     for sentence in doc.sentences:
         evidence = Evidence(doc.doc_id, sentence.text, sentence.index, sentence.locator)
-        counts = {m.start(): m.group("count") for pattern in DEMAND_COUNTS for m in pattern.finditer(sentence.text)}
-        for count in dict.fromkeys(counts.values()):
-            facts.append(DocumentFact(MODE, "demand_count", str(cn_number(count) or count), doc.doc_id, evidence))
+        for count in demand_counts(sentence.text):
+            facts.append(DocumentFact(MODE, "demand_count", count, doc.doc_id, evidence))
         if SHARE_CONTEXT.search(sentence.text) and SHARE_BASE.search(sentence.text):
             for share in funding_shares(sentence.text):
                 facts.append(DocumentFact(MODE, "funding_share", share, doc.doc_id, evidence))
     return facts
 
 
+def demand_counts(text: str) -> list[str]:
+    """Demand/榜单 counts stated in a sentence, collected counts dropped when a published one is stated."""
+    found = {m.start(): m for pattern in DEMAND_COUNTS for m in pattern.finditer(text)}
+    published = [m for m in found.values() if not re.search(COLLECT_VERB, m.group(0))]
+    kept = published or list(found.values())
+    return list(dict.fromkeys(str(cn_number(m.group("count")) or m.group("count"))
+                              for m in sorted(kept, key=lambda m: m.start())))
+
+
 def funding_shares(text: str) -> list[str]:
-    """Shares stated in a sentence, as written: ranges (20%—30%) and caps (不超过25%), in reading order."""
-    ranges = [(m.start(), m.group(0)) for m in SHARE_RANGE.finditer(text)]
-    caps = [(m.start(), m.group(1) + m.group(2)) for m in SHARE_CAP.finditer(text)
-            if not any(start <= m.end(2) and m.start(2) <= start + len(written) for start, written in ranges)]
-    return [written for _, written in sorted(ranges + caps)]
+    """Shares stated in a sentence, in reading order: ranges as written (20%—30%), caps as 不超过N%,
+    and single shares (20%) that are neither."""
+    found: list[tuple[int, int, str]] = []
+    for pattern, written in ((SHARE_RANGE, lambda m: m.group(0)), (SHARE_CAP, lambda m: "不超过" + m.group(1)),
+                             (SHARE_SINGLE, lambda m: m.group(1))):
+        for m in pattern.finditer(text):
+            start, end = m.span(1) if pattern is not SHARE_RANGE else m.span()
+            if not any(s <= end and start <= e for s, e, _ in found):
+                found.append((start, end, re.sub(r"\s+", "", written(m))))
+    return [written for _, _, written in sorted(found)]

@@ -23,7 +23,7 @@ from spacy.matcher import Matcher
 
 from pipeline.models import Sentence
 from pipeline.segment import nlp, spacy_doc
-from pipeline.extract.text import strip_marker
+from pipeline.extract.text import NO_VALUE, strip_marker
 
 ROLE_FIELDS = {"总链长": "总链长", "副总链长": "副总链长", "链长": "链长", "副链长": "副链长", "链主": "链主",
                "链主企业": "链主", "链主单位": "链主", "链长办": "链长办", "链长办公室": "链长办", "链长制办公室": "链长办",
@@ -110,7 +110,7 @@ def clean_holder(text: str) -> str:
     text = LEAD_IN.sub("", TRAIL.sub("", text)).strip(" “”\"「」")
     if text.endswith(("）", ")")) and text.count("（") + text.count("(") < text.count("）") + text.count(")"):
         text = text[:-1]  # a closing bracket of the surrounding clause, not of the holder
-    return "" if not text or ROLE_WORDS_IN_HOLDER.match(text) or len(text) > 40 else text
+    return "" if NO_VALUE.match(text) or ROLE_WORDS_IN_HOLDER.match(text) or len(text) > 40 else text
 
 
 def _char_offset(text: str, doc, token_index: int) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from pipeline.models import Evidence, SegmentedDocument, Table
+from pipeline.extract.text import NO_VALUE
 
 ColumnPatterns = Mapping[str, re.Pattern[str]]
 
@@ -35,10 +36,6 @@ class TableRecord:
     def get(self, column: str) -> str:
         cell = self.cells.get(column)
         return cell.text.strip() if cell else ""
-
-
-EMPTY_CELL = re.compile(r"^(?:[—\-－–/／\\]+|无|暂无|空|待定)?$")
-"""Cells that say "nothing here" (—, -, /, 无): read as empty, never as a value."""
 
 
 def column_map(header: tuple[str, ...], columns: ColumnPatterns) -> dict[str, int]:
@@ -67,7 +64,7 @@ def records(doc: SegmentedDocument, columns: ColumnPatterns, required: tuple[str
             sentence = _sentence_index(doc, table, row_locator)
             row_text = "｜".join(cell.strip() for cell in row)
             cells = {name: Cell(row[col], Evidence(doc.doc_id, row[col].strip(), sentence, f"{row_locator}c{col + 1}"))
-                     for name, col in mapping.items() if col < len(row) and not EMPTY_CELL.match(row[col].strip())}
+                     for name, col in mapping.items() if col < len(row) and not NO_VALUE.match(row[col].strip())}
             yield TableRecord(cells, Evidence(doc.doc_id, row_text, sentence, row_locator))
 
 

@@ -30,11 +30,17 @@ QUOTES = str.maketrans({"\"": "", "“": "", "”": "", "「": "", "」": "", "�
 PRIMARY_SEPARATORS = re.compile(r"[、，,；;／/]")
 CONJUNCTIONS = re.compile(r"以及|和|及|与")
 SPLITTING_CONJUNCTIONS = re.compile(r"以及|和")
-"""与/及 join the halves of one name (光伏与储能, 汽车及零部件); only 和/以及 may separate two list items."""
+"""与/及 join the halves of one name (光伏与储能, 汽车及零部件); only 和/以及 may separate two list items…"""
+CLOSING_CONJUNCTIONS = re.compile(r"以及|和|及")
+"""…except in the item that closes an enumeration, where a final 及 may stand for 、 (A、B及C)."""
 CHAIN_SUFFIXES = re.compile(
     r"(?:(?:战略性)?(?:支柱|新兴)?(?:产业链群|产业集群|产业链条|产业链|集群|产业|链条))+$")
 CHAIN_PREFIXES = re.compile(r"^(?:包括|主要有|主要是|重点|聚焦|围绕|打造|发展|培育|推动|做强|做大|壮大|提升|以及|和|及|与|其中)+")
-CHAIN_NOISE = re.compile(r"[（(][^）)]*[）)]|[“”\"「」『』《》\s]|等$|等[\d一二三四五六七八九十]+[条个大项]?$")
+CHAIN_NOISE = re.compile(r"[（(][^）)]*[）)]|[“”\"「」『』《》\s]|等$|等[\d一二三四五六七八九十]+[条个大项]?$"
+                         r"|等?[\d一二三四五六七八九十]+[条个大项](?:重点|主导|优势|特色|标志性|战略性|新兴|支柱|先进|现代)*$")
+"""Brackets, quotes, and a count after the last item (…和新型显示三条产业链, …等5条)."""
+NO_VALUE = re.compile(r"^(?:[—\-－–/／\\]+|无|暂无|暂缺|空缺|空|待定|待确定|暂未确定)?(?:[（(][^）)]*[）)]?)?$")
+"""A table cell or a role value that says "nothing here" (—, /, 无, 暂缺, 待定): read as empty, never as a value."""
 
 
 def cn_number(text: str) -> int | None:
@@ -124,10 +130,8 @@ def industry_names() -> frozenset[str]:
 
 def normalise_chain(name: str, split_safe: bool = False) -> str:
     """Canonical chain name: no quotes, brackets, 等…, leading verbs or 产业链/产业集群/产业 suffix."""
-    name = CHAIN_NOISE.sub("", name.strip())
-    name = CHAIN_NOISE.sub("", name)
-    name = CHAIN_PREFIXES.sub("", name)
-    stripped = CHAIN_SUFFIXES.sub("", name)
+    name = CHAIN_PREFIXES.sub("", CHAIN_NOISE.sub("", CHAIN_NOISE.sub("", name.strip())))
+    stripped = CHAIN_NOISE.sub("", CHAIN_SUFFIXES.sub("", name))  # the count may precede the suffix: 三条产业链
     return stripped if len(stripped) >= 2 else name
 
 
@@ -144,19 +148,21 @@ def split_chain_list(text: str) -> list[str]:
     known = industry_names()
     names: list[str] = []
     for position, piece in enumerate(raw):
-        names.extend(_split_conjunction(piece, known, is_last=position == len(raw) - 1 and len(raw) >= 3))
+        names.extend(_split_conjunction(piece, known, closes_list=position == len(raw) - 1 and len(raw) >= 2))
     return unique(chain_name(n) for n in names)
 
 
-def _split_conjunction(piece: str, known: frozenset[str], is_last: bool) -> list[str]:
-    parts = [p for p in SPLITTING_CONJUNCTIONS.split(piece) if p.strip()]
+def _split_conjunction(piece: str, known: frozenset[str], closes_list: bool) -> list[str]:
+    """Split one list item at 和/以及 — or at 及, but only in the item that closes an enumeration
+    (…、智能装备及生物医药), where 及 does the work of 、."""
+    parts = [p for p in (CLOSING_CONJUNCTIONS if closes_list else SPLITTING_CONJUNCTIONS).split(piece) if p.strip()]
     if normalise_chain(piece) in known or len(parts) != 2:
         return [piece]
     left, right = (normalise_chain(p) for p in parts)
     shares_head = left[-2:] == right[-2:]
     if left in known and right in known or (not shares_head and min(len(left), len(right)) >= 4):
         return parts
-    if is_last and (left in known or right in known) and not shares_head:
+    if closes_list and (left in known or right in known) and not shares_head:
         return parts
     return [piece]
 
