@@ -67,7 +67,8 @@ def collect_findings(store: CorpusStore, doc_ids: Iterable[str] | None = None) -
         document_facts=_frame([{**_plain(f), "evidence": _evidence_text(f.evidence)}
                                for e in extractions for f in e.facts], FACT_COLUMNS),
         national_system_projects=_frame([{**_plain(p), "evidence": _evidence_text(p.evidence)}
-                                         for e in extractions for p in e.projects], PROJECT_COLUMNS),
+                                         for e in extractions for p in e.projects], PROJECT_COLUMNS)
+        .astype({"provinces": "Int64", "organisations": "Int64", "people": "Int64"}),  # counts, blank when unstated
         schemes=schemes,
     )
 

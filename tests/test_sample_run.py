@@ -100,7 +100,9 @@ def test_open_competition_items_and_projects(outputs: Path) -> None:
     expected_titles = {row["title"] for row in _expected("open_competition_items.csv")}
     assert len(expected_titles & set(items.title)) / len(expected_titles) >= 0.8
     projects = _read(outputs / "national_system_projects.csv")
-    assert {row["project"] for row in _expected("national_system_projects.csv")} <= set(projects.project)
+    figures = set(zip(projects.project, projects.provinces, projects.organisations, projects.people))
+    assert {(r["project"], r["provinces"], r["organisations"], r["people"])
+            for r in _expected("national_system_projects.csv")} <= figures
 
 
 def test_document_facts(outputs: Path) -> None:
