@@ -10,11 +10,13 @@ import pytest
 
 from pipeline.config import SAMPLE_DIR
 from pipeline.models import ChainLeaderScheme, DocumentMeta, Extraction, Table
+from pipeline.parse import parse_text
 from pipeline.segment import segment_text
 from pipeline.extract import extract, merge_chains, merge_schemes, score_tables
+from pipeline.extract.flat_table import find_flat_tables
 from pipeline.extract.reflow import wrap_width
-from pipeline.extract.score import ExpectedRow, score_rows
-from pipeline.extract.text import cn_number, split_chain_list, split_items, to_wan
+from pipeline.extract.score import ExpectedRow, read_expected, score_rows
+from pipeline.extract.text import cn_number, join_wrapped, split_chain_list, split_items, to_wan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SEED_PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "national-innovation-models-paper.txt"
@@ -130,21 +132,32 @@ def test_sample_corpus_table():
 
 
 def test_seed_paper_table_after_reflow():
-    """The paper's Table 1 is flattened with a hard line break every ~22 characters; once lines are
-    rejoined, each province's row gets its slogan, components and chain list (docs/extraction.md)."""
+    """The paper's Table 1 is flattened with a hard line break every ~22 characters; it is read back as a
+    table, so each province's row gets its own concept, components and chain list (docs/extraction.md)."""
     if not SEED_PAPER.exists():
         pytest.skip("seed paper not available")
-    extraction = extract(segment_text("seed", SEED_PAPER.read_text(encoding="utf-8")))
-    schemes = {s.region: s for s in extraction.schemes}
-    concepts = {region: s.concept for region, s in schemes.items()}
-    assert {"浙江省": "“九个一”机制", "天津市": "四个一模式", "山西省": "“六位一体”架构"}.items() <= concepts.items()
-    assert schemes["浙江省"].model[0] == "一个发展规划" and schemes["浙江省"].model[-1] == "一个发展分工责任机制和年度工作计划"
-    assert schemes["浙江省"].flags == ("concept numeral 九 ≠ 8 components",)  # the paper lists eight
-    assert schemes["山西省"].model[:2] == ("总链长统领", "链长推动") and len(schemes["山西省"].model) == 6
-    assert schemes["天津市"].key_chains[0] == "信息技术应用创新" and "炼化一体化与新材料" in schemes["浙江省"].key_chains
+    for text in (SEED_PAPER.read_text(encoding="utf-8"), _as_parsed(SEED_PAPER.read_bytes())):
+        extraction = extract(segment_text("seed", text))
+        schemes = {s.region: s for s in extraction.schemes}
+        concepts = {region: s.concept for region, s in schemes.items()}
+        assert {"浙江省": "“九个一”机制", "天津市": "四个一模式", "山西省": "“六位一体”架构", "江西省": "11位省领导“挂帅”",
+                "广东省": "省长担任“总链长”+三个核心机制", "山东省": "“1个图谱”和“N张清单”"}.items() <= concepts.items()
+        assert schemes["浙江省"].model[0] == "一个发展规划" and schemes["浙江省"].model[-1] == "一个发展分工责任机制和年度工作计划"
+        assert schemes["浙江省"].flags == ("concept numeral 九 ≠ 8 components",)  # the paper lists eight
+        assert schemes["山西省"].model[:2] == ("总链长统领", "链长推动") and len(schemes["山西省"].model) == 6
+        assert schemes["天津市"].key_chains[0] == "信息技术应用创新" and "炼化一体化与新材料" in schemes["浙江省"].key_chains
+        assert schemes["黑龙江省"].key_chains == ("生物医药", "航空航天", "玉米加工", "智能装备")  # not 天津's
+        assert schemes["黑龙江省"].roles == {"总链长": "省政府主要领导", "链长": "副省长"}
+        assert len(schemes["广东省"].model) == 3 and len(schemes["江西省"].key_chains) == 14
     assert any(f.kind == "demand_count" and f.value == "83" for f in extraction.facts)
     aircraft = next(p for p in extraction.projects if p.project == "大飞机")
     assert (aircraft.provinces, aircraft.organisations, aircraft.people) == (24, 1000, 300000)
+
+
+def _as_parsed(data: bytes) -> str:
+    """The text as ``pipeline.parse`` hands it on for a .txt file: blank lines dropped, and the spaces
+    between Chinese characters too (天津 四个一模式 → 天津四个一模式)."""
+    return "\n".join(parse_text(data).paragraphs)
 
 
 # ---- round 2: forms that failed on unseen documents; variants.toml was written after the rules ----
@@ -279,3 +292,44 @@ def test_round3_facts(round3, doc_id, facts):
 ])
 def test_closing_conjunction_and_trailing_count(text, names):
     assert split_chain_list(text) == names
+
+
+# ---- round 4: comparison tables flattened into hard-wrapped lines (issue #6) ----
+# flat_tables.toml was written before pipeline/extract/flat_table.py, flat_tables_variants.toml after it.
+
+@pytest.fixture(scope="module")
+def flat_tables() -> dict[str, Extraction]:
+    return {**_documents("flat_tables"), **_documents("flat_tables_variants")}
+
+
+@pytest.mark.parametrize("name", ["flat_tables", "flat_tables_variants"])
+def test_flattened_comparison_table_is_read_row_by_row(flat_tables, name):
+    ids = {doc["id"] for doc in tomllib.loads((FIXTURES / f"{name}.toml").read_text(encoding="utf-8"))["doc"]}
+    schemes = [s for doc_id in ids for s in flat_tables[doc_id].schemes]
+    expected = {row.region for row in read_expected(FIXTURES / f"expected_{name}.csv")}
+    assert {s.region for s in schemes} == expected  # no label leaks into prose, no prose becomes a row
+    score = score_tables(merge_schemes(schemes), FIXTURES / f"expected_{name}.csv")
+    assert score.f1 == 1.0, score.errors
+    listed = {(r.region, r.chain) for doc_id in ids for r in flat_tables[doc_id].chains}
+    assert listed == {(s.region, c) for s in schemes for c in s.key_chains}
+
+
+def test_flattened_table_cells_point_at_their_cell(flat_tables):
+    schemes = {s.region: s for s in flat_tables["flat-comparison"].schemes}
+    assert [e.locator for e in schemes["湖北省"].evidence["key_chains"]] == ["t1r2c4"]
+    assert schemes["吉林省"].roles == {"总链长": "省长", "链长": "分管副省长"}  # stated in the model cell
+
+
+@pytest.mark.parametrize(("lines", "joined"), [
+    (["一套Sa-", "aS平台"], "一套SaaS平台"),  # a hyphenated Latin word is mended
+    (["Micro-", "LED显示"], "Micro-LED显示"),  # a real hyphen before a capital stays
+    (["炼化一", "体化与新材料"], "炼化一体化与新材料"),
+])
+def test_wrapped_lines_rejoin_without_spaces(lines, joined):
+    assert join_wrapped(lines) == joined
+
+
+def test_heading_that_reads_like_a_header_is_no_table():
+    lines = ["各地区特色产业链发展模式", "湖南省人民政府办公厅", "为推进产业链链长制,现就有关事项通知如下,请",
+             "认真贯彻落实。各市州要明确牵头部门,建立工", "作专班,按月调度。"]
+    assert find_flat_tables(lines, 20) == []

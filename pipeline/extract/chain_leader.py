@@ -25,11 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
+from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import RoleClaim, role_claims
-from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, heading_of, industry_names, item_marker, marker_style, outranks,
-                                   normalise_chain, normalise_concept, normalise_item, split_chain_list, split_items, strip_marker, unique)
+from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, heading_of, industry_names,
+                                   item_marker, known_industry_share, marker_style, outranks, normalise_chain,
+                                   normalise_concept, normalise_item, split_chain_list, split_items, strip_marker,
+                                   trim_to_count, unique)
 
 CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
 """The mechanism is stated.  Deliberately not bare 链长: 产业链长、环节多 means "the chain is long"."""
@@ -67,12 +70,6 @@ CHAIN_TABLE = {
     "chain": re.compile(r"产业链|产业集群|链条|产业名称|重点产业|集群名称|^名称$|^产业$"),
 }
 """Header synonyms of a chain table's columns (责任部门 = 牵头单位, 龙头企业 = 链主企业, 市领导 = 链长)."""
-COMPARISON_TABLE = {
-    "region": re.compile(r"省份|省市|地区|地市|城市|区域|省（区、市）|^省$|^市$|^区$"),
-    "concept": re.compile(r"理念|概念|名称|特色|口号|提法"),
-    "model": re.compile(r"模式|机制|做法|架构|内容"),
-    "key_chains": re.compile(r"产业链|产业集群|重点产业|方向|领域"),
-}
 
 
 @dataclass(frozen=True)
@@ -331,7 +328,7 @@ def _part_definitions(concept: Concept, window: list[Sentence]) -> tuple[list[st
             if listed and len(items := split_items(definition[listed.end():])) >= 2:
                 components += items
             else:
-                components += split_items(re.split(r"[，,]", definition)[0])[:1]
+                components.append(trim_to_count(normalise_item(re.split(r"[，,]", definition)[0])))
             used.append(sentence)
             break
     if len(components) >= len(parts):
@@ -435,15 +432,13 @@ def _chain_lists(text: str) -> list[list[str]]:
 def _industry_enumerations(text: str) -> list[list[str]]:
     """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column):
     an enumeration of ≥ 3 short names, at least a third of them known industries."""
-    known = industry_names()
     lists = []
     for clause in re.split(r"[：:。；;！？，,]", text):
         if clause.count("、") < 2:
             continue
         clause = LIST_TAIL.sub("", re.sub(rf"(?:{CHAIN_NOUN.pattern})$", "", LIST_VERBS.sub("", clause)))
         names = split_chain_list(clause)
-        if len(names) >= 3 and all(len(n) <= 10 for n in names) and \
-                sum(normalise_chain(n) in known for n in names) >= len(names) / 3:
+        if len(names) >= 3 and all(len(n) <= 10 for n in names) and known_industry_share(names) >= 1 / 3:
             lists.append(names)
     return lists
 
@@ -548,17 +543,41 @@ def _chain_table_rows(doc: SegmentedDocument, sentence_region: dict[int, str]) -
 def _comparison_table_schemes(doc: SegmentedDocument) -> list[ChainLeaderScheme]:
     """Tables with one region per row (地区｜发展理念｜发展模式｜重点产业链): one scheme per row."""
     schemes = []
-    for record in tables.records(doc, COMPARISON_TABLE, required=("region",), min_columns=3):
+    for record in tables.records(doc, tables.COMPARISON_TABLE, required=("region",), min_columns=3):
         region = canonical_region(record.get("region"))
         if not region:
             continue
-        concept = record.get("concept")
-        model = tuple(split_items(record.get("model")))
+        concept = re.sub(r"\s+", "", record.get("concept"))
+        model = tuple(_cell_components(concept, record.get("model")))
         chains = tuple(split_chain_list(record.get("key_chains")))
         evidence = {name: (cell.evidence,) for name, cell in record.cells.items() if name != "region"}
-        schemes.append(ChainLeaderScheme(region, re.sub(r"\s+", "", concept), model, chains, {}, (doc.doc_id,),
+        roles = _cell_roles(record.get("model"))
+        if roles:
+            evidence["roles"] = evidence["model"]
+        schemes.append(ChainLeaderScheme(region, concept, model, chains, roles, (doc.doc_id,),
                                          evidence, numeral_flags(concept, model)))
     return schemes
+
+
+def _cell_roles(cell: str) -> dict[str, str]:
+    """总链长/链长… holders a model cell states (总链长为省政府主要领导，链长为副省长): in a comparison
+    table they describe the region's scheme, not one chain."""
+    roles: dict[str, str] = {}
+    for sentence in split_sentences(cell):
+        for claim in role_claims(Sentence(-1, sentence, tuple(tokenize(sentence)))):
+            if claim.role in SCHEME_ROLES:
+                roles.setdefault(claim.role, claim.holder)
+    return roles
+
+
+def _cell_components(concept: str, cell: str) -> list[str]:
+    """Components in a table's model cell: the definitions of a multi-part slogan's parts when the cell
+    gives them (“1个图谱”指…，“N张清单”指…), else the items of each of its sentences."""
+    concepts = find_concepts(concept)
+    defined = _part_definitions(concepts[0], [Sentence(-1, cell, ())]) if concepts else None
+    if defined:
+        return defined[0]
+    return unique(item for sentence in re.split(r"[。！？]", cell) for item in split_items(sentence))
 
 
 def _freeze(draft: _Draft, doc_id: str) -> ChainLeaderScheme:

@@ -8,6 +8,11 @@ it whole.  A document is hard-wrapped when most of its lines have nearly the sam
 length; its lines are then joined back into paragraphs: a line that fills the
 column continues on the next one, unless the next one opens a numbered item or a
 section.  Documents with one paragraph per line are returned unchanged.
+
+A comparison table flattened into such lines (a region label, then its cells
+wrapped one after another) is first cut out and read back as a table
+(:mod:`pipeline.extract.flat_table`); this happens whether or not the rest of
+the text is hard-wrapped.
 """
 
 from __future__ import annotations
@@ -17,19 +22,18 @@ from collections import Counter
 from dataclasses import replace
 from itertools import groupby
 
-from pipeline.models import SegmentedDocument, Sentence
+from pipeline.models import SegmentedDocument, Sentence, Table
 from pipeline.segment import segment_text
+from pipeline.extract.flat_table import FlatTable, find_flat_tables
 from pipeline.extract.regions import opens_with_region_label
-from pipeline.extract.text import SECTION_HEADING, item_marker
+from pipeline.extract.text import SECTION_HEADING, fills_column, item_marker, join_wrapped
 
 MIN_LINES = 8
 """Fewer lines say nothing about a column width."""
 WRAPPED_SHARE = 0.4
 """Share of lines within one character of the commonest length that marks a hard-wrapped text."""
-SLACK = 2
 LABELLED_LINE = re.compile(r"^[^：:，。；,]{2,8}[：:]")
 """发榜方：… / 链长：… — a field on a line of its own, as PDFs of 榜单 and chain lists lay them out."""
-"""A line this much shorter than the column still fills it (punctuation and Latin letters are narrower)."""
 
 
 def wrap_width(lengths: list[int]) -> int | None:
@@ -43,15 +47,15 @@ def wrap_width(lengths: list[int]) -> int | None:
     return width if width <= 60 and near >= WRAPPED_SHARE * len(lengths) else None
 
 
-def rejoin(lines: list[str], width: int) -> list[list[int]]:
+def rejoin(lines: list[str], width: int | None) -> list[list[int]]:
     """Groups of line indices that form one paragraph: a full line continues on the next, unless the
     next opens an item, a section, a labelled field (发榜方：…) or a flattened table row
-    (“天津 四个一模式”, a region alone)."""
+    (“天津 四个一模式”, a region alone).  Without a column width every line stays a paragraph."""
     groups: list[list[int]] = []
     for index, line in enumerate(lines):
         opens = bool(item_marker(line) or SECTION_HEADING.match(line) or LABELLED_LINE.match(line)
                      or opens_with_region_label(line))
-        if groups and len(lines[groups[-1][-1]]) >= width - SLACK and not opens:
+        if groups and fills_column(lines[groups[-1][-1]], width) and not opens:
             groups[-1].append(index)
         else:
             groups.append([index])
@@ -59,23 +63,41 @@ def rejoin(lines: list[str], width: int) -> list[list[int]]:
 
 
 def reflow(doc: SegmentedDocument) -> SegmentedDocument:
-    """The document with its hard-wrapped paragraph lines joined and re-segmented (see module docstring).
-    Each new sentence points at the first original line of its paragraph; table rows are kept as they are."""
+    """The document with flattened comparison tables turned back into tables and its hard-wrapped
+    paragraph lines joined, re-segmented (see module docstring).  Each new sentence points at the
+    first original line of its paragraph; a recovered table's rows become table rows (t…r…) of
+    their part, numbered after the part's parsed tables."""
     paragraphs = [(key, "".join(s.text for s in group))
                   for key, group in groupby((s for s in doc.sentences if s.locator.startswith("p")),
                                             key=lambda s: (s.part, s.locator))]
     width = wrap_width([len(text) for _, text in paragraphs])
-    if width is None:
+    parts = [(part, [locator for (_, locator), _ in group], [text for _, text in group])
+             for part, group in _by_part(paragraphs)]
+    found = {part: find_flat_tables(lines, width) for part, _, lines in parts}
+    if width is None and not any(found.values()):
         return doc
     sentences: list[Sentence] = []
-    for part, part_paragraphs in groupby(paragraphs, key=lambda p: p[0][0]):
-        keys, lines = zip(*part_paragraphs)
-        groups = rejoin(list(lines), width)
-        text = "\n".join("".join(lines[i] for i in group) for group in groups)
-        for sentence in segment_text(doc.doc_id, text, doc.meta).sentences:
-            first_line = keys[groups[int(sentence.locator[1:]) - 1][0]]
-            sentences.append(replace(sentence, index=len(sentences), part=part, locator=first_line[1]))
+    recovered: list[Table] = []
+    for part, locators, lines in parts:
+        tables = _as_tables(found[part], part, sum(t.part == part for t in doc.tables))
+        recovered += tables
+        kept = [i for i in range(len(lines)) if not any(t.first <= i < t.end for t in found[part])]
+        groups = [[kept[i] for i in group] for group in rejoin([lines[i] for i in kept], width)]
+        text = "\n".join(join_wrapped(lines[i] for i in group) for group in groups)
+        for sentence in segment_text(doc.doc_id, text, doc.meta, tables).sentences:
+            locator = locators[groups[int(sentence.locator[1:]) - 1][0]] if sentence.locator.startswith("p") \
+                else sentence.locator
+            sentences.append(replace(sentence, index=len(sentences), part=part, locator=locator))
     for sentence in doc.sentences:
         if not sentence.locator.startswith("p"):
             sentences.append(replace(sentence, index=len(sentences)))
-    return replace(doc, sentences=tuple(sentences))
+    return replace(doc, sentences=tuple(sentences), tables=(*doc.tables, *recovered))
+
+
+def _by_part(paragraphs: list[tuple[tuple[int, str], str]]) -> list[tuple[int, list[tuple[tuple[int, str], str]]]]:
+    return [(part, list(group)) for part, group in groupby(paragraphs, key=lambda p: p[0][0])]
+
+
+def _as_tables(found: list[FlatTable], part: int, parsed_tables: int) -> tuple[Table, ...]:
+    """Recovered tables of one part, numbered after the tables the parser already found there."""
+    return tuple(Table(rows=table.rows, part=part, index=parsed_tables + number) for number, table in enumerate(found))

@@ -165,12 +165,17 @@ def _block_switch(sentence: Sentence) -> tuple[str, str] | None:
 def opens_with_region_label(text: str) -> bool:
     """The text opens with a region name used as a row label: alone, or followed by a space or colon
     (“浙江 “九个一”机制”, “天津市：…”), as flattened comparison tables lay rows out."""
+    label = region_label(text)
+    return label is not None and (not label[1].strip() or bool(LABEL_AFTER_REGION.match(label[1])))
+
+
+def region_label(text: str) -> tuple[str, str] | None:
+    """(full region name, the text after it) when ``text`` opens with a region name, else None."""
     body = strip_marker(text)
     found = mentions_in_text(body)
     if not found or found[0][1] != 0:
-        return False
-    rest = _after_region_name(body)
-    return not rest.strip() or bool(LABEL_AFTER_REGION.match(rest))
+        return None
+    return found[0][0], _after_region_name(body)
 
 
 def _after_region_name(body: str) -> str:

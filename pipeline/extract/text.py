@@ -248,3 +248,39 @@ def union(*lists: Sequence[str], key=lambda s: s) -> tuple[str, ...]:
         for item in items:
             seen.setdefault(key(item), item)
     return tuple(seen.values())
+
+
+def known_industry_share(names: Sequence[str]) -> float:
+    """Share of ``names`` the industry lexicon knows: what tells a list of chains from a list of
+    mechanism components (一个方案、一套班子) or of prose clauses."""
+    known = industry_names()
+    return sum(normalise_chain(name) in known for name in names) / len(names) if names else 0.0
+
+
+def is_industry_list(text: str) -> bool:
+    """An enumeration of short names, at least a third of them known industries (a chain cell)."""
+    names = split_chain_list(text)
+    return len(names) >= 2 and all(len(name) <= 12 for name in names) and known_industry_share(names) >= 1 / 3
+
+
+WRAP_SLACK = 2
+"""A line this much shorter than the column still fills it (punctuation and Latin letters are narrower)."""
+HYPHENATED = re.compile(r"(?<=[A-Za-z])-$")
+
+
+def fills_column(line: str, width: int | None) -> bool:
+    """The line reaches the column width (or breaks a hyphenated word), so its text continues on the next line."""
+    return width is not None and len(line) >= width - WRAP_SLACK or bool(HYPHENATED.search(line.rstrip()))
+
+
+def join_wrapped(lines: Iterable[str]) -> str:
+    """Lines of one wrapped paragraph or cell joined back without spaces (Chinese has none between
+    words); a Latin word hyphenated at the line end (Sa-/aS) loses its hyphen when the next line
+    continues it in lower case."""
+    joined = ""
+    for line in lines:
+        line = line.strip()
+        if HYPHENATED.search(joined) and line[:1].islower():
+            joined = joined[:-1]
+        joined += line
+    return joined
