@@ -24,7 +24,7 @@ from pipeline.store import CorpusStore
 BATCH_SIZE = 25
 
 
-def batch_cache_key(context: TaskRunContext, parameters: dict) -> str:
+def batch_cache_key(_context: TaskRunContext, parameters: dict) -> str:
     content = "\n".join(f"{doc_id}={key}" for doc_id, key in parameters["batch"])
     return "process-" + hashlib.sha256(f"{parameters['version']}\n{content}".encode()).hexdigest()
 

@@ -25,7 +25,6 @@ from pipeline.models import ChainLeaderScheme
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
 
-CELL_NAMES = ("concept", "model", "key_chains")
 
 
 @dataclass(frozen=True)

@@ -125,10 +125,10 @@ def heading_of(text: str) -> str:
 @cache
 def industry_names() -> frozenset[str]:
     """Normalised industry names from corpora/lexicon/industries.txt (names that contain 与/和 stay whole)."""
-    return frozenset(normalise_chain(name, split_safe=True) for name in load_lexicon().industries)
+    return frozenset(normalise_chain(name) for name in load_lexicon().industries)
 
 
-def normalise_chain(name: str, split_safe: bool = False) -> str:
+def normalise_chain(name: str) -> str:
     """Canonical chain name: no quotes, brackets, 等…, leading verbs or 产业链/产业集群/产业 suffix."""
     name = CHAIN_PREFIXES.sub("", CHAIN_NOISE.sub("", CHAIN_NOISE.sub("", name.strip())))
     stripped = CHAIN_NOISE.sub("", CHAIN_SUFFIXES.sub("", name))  # the count may precede the suffix: 三条产业链
