@@ -15,10 +15,8 @@ means the pipeline is wrong, not the key.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import docx
 import lxml.html
 import pdfplumber
 import pytest
+from scripts import load_script
 
 from pipeline.metrics import Counts
 from pipeline.export import Findings, collect_findings
@@ -288,11 +287,7 @@ def test_slogan_mismatch_is_real() -> None:
 
 
 def _load_build():
-    spec = importlib.util.spec_from_file_location("heldout_build", HELDOUT / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve string annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
+    return load_script(HELDOUT / "build.py", "heldout_build")
 
 
 def test_committed_documents_are_what_build_renders() -> None:

@@ -9,8 +9,6 @@ Run with ``-s`` to see the score report.
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +17,7 @@ from types import ModuleType
 
 import pandas as pd
 import pytest
+from scripts import load_script
 
 from pipeline.metrics import Counts
 from pipeline.export import Findings, collect_findings
@@ -48,11 +47,7 @@ def _split(cell: str, sep: str = LIST_JOIN) -> list[str]:
 @cache
 def _load_build_script() -> ModuleType:
     """tests/heldout2/build.py as a module (it is a script, not part of a package)."""
-    spec = importlib.util.spec_from_file_location("heldout2_build", HELDOUT / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses resolve their annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
+    return load_script(HELDOUT / "build.py", "heldout2_build")
 
 
 def prf(predicted: Iterable, expected: Iterable) -> Counts:

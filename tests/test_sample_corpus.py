@@ -10,31 +10,22 @@ that the checked-in site is what ``build.py`` renders from ``src/``.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import re
-import sys
 from pathlib import Path
 
 import docx
 import lxml.html
 import pdfplumber
 import pytest
+from scripts import load_script
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpora" / "sample"
 SITE = SAMPLE / "site"
 EXPECTED = SAMPLE / "expected"
 
 
-def _load_build_module():
-    spec = importlib.util.spec_from_file_location("sample_build", SAMPLE / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve string annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_build_module()
+build = load_script(SAMPLE / "build.py", "sample_build")
 SOURCES = build.load_sources()
 BY_PATH = {s.path: s for s in SOURCES}
 BODY_SELECTORS = "#UCAP-CONTENT, .TRS_Editor, #zoom"
