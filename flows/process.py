@@ -14,7 +14,7 @@ import hashlib
 from prefect import flow, get_run_logger, task
 from prefect.context import TaskRunContext
 
-from pipeline.classify import load_model
+from pipeline.classify import shipped_model
 from pipeline.config import DEFAULT_STORE
 from pipeline.models import ProcessedDocument
 from pipeline.process import pipeline_version, process_safely, save_result
@@ -32,7 +32,7 @@ def batch_cache_key(_context: TaskRunContext, parameters: dict) -> str:
 @task(cache_key_fn=batch_cache_key, persist_result=True)
 def process_batch(store_root: str, batch: list[tuple[str, str]], version: str) -> list[ProcessedDocument]:
     """Process (doc_id, content_key) pairs; pure given their content, hence cacheable."""
-    model = load_model()
+    model = shipped_model()
     with CorpusStore(store_root) as store:
         return [process_safely(store.get_document(doc_id), store.read_blob, model) for doc_id, _ in batch]
 
@@ -41,7 +41,7 @@ def process_batch(store_root: str, batch: list[tuple[str, str]], version: str) -
 def process_flow(store_root: str = str(DEFAULT_STORE), doc_ids: list[str] | None = None,
                  force: bool = False) -> dict:
     """Process every stored document (or ``doc_ids``) that is new, changed, or made by older code/model."""
-    model = load_model()
+    model = shipped_model()
     version = pipeline_version(model)
     with CorpusStore(store_root) as store:
         wanted = doc_ids if doc_ids is not None else store.doc_ids()
