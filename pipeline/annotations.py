@@ -134,6 +134,8 @@ def locate(draft: dict, text: str) -> dict:
     record["chains"] = [find(c) for c in draft.get("chains", [])]
     record["roles"] = [{"role": r["role"], "holder": find(r["holder"]), "chain": find(r.get("chain"))}
                        for r in draft.get("roles", [])]
+    if draft.get("note"):
+        record["note"] = draft["note"]
     return record
 
 
