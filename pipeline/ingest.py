@@ -4,10 +4,24 @@ Each file is one document whose id is derived from its bytes, so ingesting
 the same folder twice, or the same file from two folders, stores it once.
 Files of unknown type are stored too: parsing then records a clear
 "unsupported file type" error against them instead of silently dropping them.
+
+Nothing below the folder is skipped in silence: unreadable folders, dangling
+links, symlink loops, FIFOs and other non-files, and identical files under
+several names each leave a record in the store's error log (stage
+``ingest``) and in the report.  Documents are named by their path relative
+to the folder, so no absolute path of the user's machine reaches the
+outputs; names that are not valid UTF-8 (what ``unzip`` makes of archives
+from Chinese Windows) are shown decoded as GB18030 when that reads cleanly,
+else with their odd bytes escaped.  Symbolic links are followed only while
+they stay inside the folder, unless ``follow_outside`` says otherwise.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +30,7 @@ from pipeline.models import RawDocument, RawPart
 from pipeline.progress import track
 from pipeline.store import CorpusStore, doc_id_for, now_iso, sha256_hex
 
+STAGE = "ingest"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
@@ -24,20 +39,105 @@ class IngestReport:
     doc_ids: list[str] = field(default_factory=list)  # every document found in the folder, in path order
     new: int = 0
     unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
+    duplicates: int = 0  # files whose bytes equal an earlier file's: stored once, recorded
+    errors: list[str] = field(default_factory=list)  # one line per file or folder not ingested
 
     def __str__(self) -> str:
-        return f"{len(self.doc_ids)} files: {self.new} new, {self.unchanged} already stored, {len(self.errors)} unreadable"
+        return (f"{len(self.doc_ids) + self.duplicates} files: {self.new} new, {self.unchanged} already stored, "
+                f"{self.duplicates} duplicates, {len(self.errors)} not ingested")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A regular file below the folder, with its display name (relative, valid UTF-8)."""
+
+    path: Path
+    name: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something below the folder that is not ingested, and why."""
+
+    name: str
+    reason: str
+
+
+def display_name(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` as readable, storable text (POSIX separators).
+
+    File names are bytes on Linux; Python carries undecodable ones as lone
+    surrogates, which SQLite, JSON and CSV refuse.  Such a name is shown as
+    GB18030 when its bytes decode cleanly that way (Chinese Windows archives),
+    otherwise with the odd bytes escaped (``\\xb9``).
+    """
+    raw = os.fsencode(path.relative_to(folder).as_posix())
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+def walk(folder: Path, *, follow_outside: bool = False) -> Iterator[Found | Skipped]:
+    """Every non-hidden entry below ``folder`` in a stable depth-first order, as a file or a reason to skip it."""
+    folder = folder.resolve()
+    visited = {folder}
+
+    def visit(directory: Path) -> Iterator[Found | Skipped]:
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            yield Skipped(display_name(directory, folder) or ".", f"unreadable folder: {exc.strerror}")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            name = display_name(path, folder)
+            try:
+                info = os.stat(path)  # follows links
+            except OSError as exc:
+                reason = ("symlink loop" if exc.errno == errno.ELOOP else
+                          "dangling symlink" if entry.is_symlink() else f"unreadable: {exc.strerror}")
+                yield Skipped(name, reason)
+                continue
+            real = path.resolve()
+            if entry.is_symlink() and not follow_outside and not real.is_relative_to(folder):
+                yield Skipped(name, "symlink to a path outside the input folder: not followed")
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if real in visited or folder.is_relative_to(real):
+                    yield Skipped(name, "symlink loop: folder already visited")
+                    continue
+                visited.add(real)
+                yield from visit(path)
+            elif stat.S_ISREG(info.st_mode):
+                yield Found(path, name)
+            else:
+                yield Skipped(name, f"not a regular file ({_file_kind(info.st_mode)})")
+
+    yield from visit(folder)
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device")):
+        if test(mode):
+            return kind
+    return "special file"
 
 
 def document_files(folder: Path) -> list[Path]:
-    """Regular, non-hidden files below ``folder``, in a stable order."""
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    """Regular, non-hidden files below ``folder`` (links inside it followed), in a stable order."""
+    return [entry.path for entry in walk(folder) if isinstance(entry, Found)]
 
 
-def ingest_file(store: CorpusStore, path: Path, source: str) -> tuple[str, str]:
-    """Store one file as a document; returns (doc_id, "new" | "changed" | "unchanged")."""
+def ingest_file(store: CorpusStore, path: Path, source: str, name: str | None = None) -> tuple[str, str]:
+    """Store one file as a document named ``name``; returns (doc_id, "new" | "changed" | "unchanged")."""
+    name = name or path.name
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ValueError(f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
@@ -46,31 +146,51 @@ def ingest_file(store: CorpusStore, path: Path, source: str) -> tuple[str, str]:
     doc_id = doc_id_for(f"file:{digest}")
     if store.has_document(doc_id):
         return doc_id, "unchanged"
-    media_type = sniff_media_type(data, path.name)
+    file_name = name.rsplit("/", 1)[-1]
+    media_type = sniff_media_type(data, file_name)
     store.put_blob(data, media_type)
-    part = RawPart(role="file", url=str(path), sha256=digest, media_type=media_type, filename=path.name, size=len(data))
-    doc = RawDocument(doc_id=doc_id, source=source, url=str(path), parts=(part,), fetched_at=now_iso())
+    part = RawPart(role="file", url=name, sha256=digest, media_type=media_type, filename=file_name, size=len(data))
+    doc = RawDocument(doc_id=doc_id, source=source, url=name, parts=(part,), fetched_at=now_iso())
     return doc_id, store.upsert_document(doc)
 
 
-def ingest_folder(store: CorpusStore, folder: Path) -> IngestReport:
-    """Ingest every file below ``folder``; unreadable files are reported and recorded, the rest go on."""
+def ingest_folder(store: CorpusStore, folder: Path, *, follow_outside: bool = False) -> IngestReport:
+    """Ingest every file below ``folder``; whatever is not ingested is reported and recorded, the rest go on.
+
+    Rerunning on the same folder replaces the records of the earlier run
+    (keyed by the relative name), so the error log does not grow.
+    """
     folder = folder.resolve()
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder")
     report = IngestReport()
     source = f"ingest:{folder}"
-    files = document_files(folder)
-    for path in track(files, "ingest", total=len(files)):
-        try:
-            doc_id, outcome = ingest_file(store, path, source)
-        except (OSError, ValueError) as exc:  # unreadable or oversized: record it, go on with the rest
-            report.errors.append(f"{path}: {exc}")
-            store.record_error("ingest", f"cannot ingest file: {exc}", url=str(path))
+    entries = list(walk(folder, follow_outside=follow_outside))
+    first_name: dict[str, str] = {}  # doc id → the name it was first found under in this run
+    for entry in track(entries, "ingest", total=len(entries)):
+        store.clear_errors(STAGE, url=entry.name)
+        if isinstance(entry, Skipped):
+            _skip(store, report, entry.name, entry.reason)
             continue
+        try:
+            doc_id, outcome = ingest_file(store, entry.path, source, entry.name)
+        except (OSError, ValueError) as exc:  # unreadable or oversized: record it, go on with the rest
+            _skip(store, report, entry.name, f"cannot ingest file: {getattr(exc, 'strerror', None) or exc}")
+            continue
+        if doc_id in first_name:
+            report.duplicates += 1
+            store.record_error(STAGE, f"same bytes also found as {entry.name!r}: stored once as "
+                                      f"{first_name[doc_id]!r}", doc_id=doc_id, url=entry.name)
+            continue
+        first_name[doc_id] = entry.name
         report.doc_ids.append(doc_id)
         if outcome == "unchanged":
             report.unchanged += 1
         else:
             report.new += 1
     return report
+
+
+def _skip(store: CorpusStore, report: IngestReport, name: str, reason: str) -> None:
+    report.errors.append(f"{name}: {reason}")
+    store.record_error(STAGE, reason, url=name)

@@ -254,7 +254,12 @@ class CorpusStore:
     # -- errors ----------------------------------------------------------------
 
     def record_error(self, stage: str, message: str, *, doc_id: str | None = None, url: str = "") -> None:
-        """Record a failure against a document (or a URL that never became one)."""
+        """Record a failure against a document (or a URL that never became one).
+
+        Text is made storable first: a file name with undecodable bytes (lone
+        surrogates) must not turn recording its error into a second failure.
+        """
+        url, message = (text.encode("utf-8", "backslashreplace").decode("utf-8") for text in (url, message))
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO errors(doc_id, url, stage, message, at) VALUES (?,?,?,?,?)",
