@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from pipeline.config import LEXICON_DIR
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
+from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
 SENTENCE_END = ("。", "！", "？", "!", "?")
 CLOSERS = frozenset("”’」』》）)】〕")
@@ -30,11 +31,6 @@ CELL_SEPARATOR = "｜"
 MAX_SENTENCE_CHARS = 400
 """Longer runs without end punctuation (laws' long enumerations, OCR noise) are cut here,
 preferably at a '；', so that evidence stays readable and spaCy docs stay small."""
-
-ROLE_TERMS = ("总链长", "副总链长", "链长", "副链长", "链主", "链主企业", "链长办", "工作专班", "牵头单位", "牵头部门",
-              "发榜方", "揭榜方", "需求单位", "总河长", "河长")
-MODE_TERMS = ("链长制", "揭榜挂帅", "新型举国体制", "举国体制", "集中力量办大事", "张榜", "发榜", "揭榜", "榜单",
-              "河长制", "湖长制", "林长制")
 
 
 @dataclass(frozen=True)
