@@ -1,9 +1,13 @@
 """Measure the parser on the real documents in the shared corpus folder.
 
-    python -m pipeline.parse.evaluate [--shared ../shared]
+    python -m pipeline.parse.evaluate [--shared ../shared] [--misses]
 
-* gov.cn pages (ZhouYNF__platform-1): metadata parsed from each page's raw
-  HTML against the fields recorded for it, per field.
+* Metadata against expected values read by hand (``corpora/metadata_expected/*.tsv``):
+  gov.cn pages with their metadata table removed, Guangzhou portal pages and
+  pkulaw exports, per field, per portal, for the development and the held-out
+  split separately (misses are listed for the development split only).
+* gov.cn pages (ZhouYNF__platform-1) as shipped: the page's metadata table
+  read back against the fields the corpus recorded from it.
 * The WPS-made Beijing PDF (datawhalechina__llm-cookbook): characters
   recovered against ``pdftotext`` (poppler) or, without it, pdfplumber.
 * Guangzhou portal pages (shizelengleng__ai-zhengce-tong): pages whose body
@@ -15,6 +19,8 @@ The corpus is read in place, never copied into the project.
 from __future__ import annotations
 
 import argparse
+import csv
+import hashlib
 import json
 import re
 import shutil
@@ -23,10 +29,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
+
 from pipeline.config import PROJECT_ROOT
-from pipeline.formats import HTML, PDF
-from pipeline.models import RawPart
-from pipeline.parse import parse_part
+from pipeline.formats import HTML, PDF, suffix_media_type
+from pipeline.models import DocumentMeta, ParsedDocument, RawDocument, RawPart
+from pipeline.parse import parse_document, parse_part
 from pipeline.parse.metadata import normalise_date
 from pipeline.parse.text import normalise
 
@@ -38,6 +46,15 @@ GUANGZHOU_DIR = "corpora/shizelengleng__ai-zhengce-tong/docs/policy_sources"
 GOVCN_FIELDS = {"title": "title", "index_number": "index_number", "category": "topic_class", "issuer": "issuer",
                 "written_date": "written_date", "doc_number": "doc_number", "publish_date": "publish_date"}
 """DocumentMeta field → field recorded for the page in the corpus's derived JSONL."""
+
+EXPECTED_DIR = PROJECT_ROOT / "corpora" / "metadata_expected"
+SCORED_FIELDS = ("title", "issuer", "doc_number", "written_date", "publish_date")
+STATES_NONE = "-"
+"""An expected cell holding this means "the page states none": the parser must give nothing (a blank cell is not scored)."""
+LISTING = "(listing page)"
+"""Expected title of a page that is not a document: the parser must record a problem for it instead."""
+HELD_OUT_BUCKETS = 4
+"""A page is held out when the SHA-1 of its key, as an integer, is divisible by this (about a quarter of the pages)."""
 
 NAVIGATION_LINES = ("首页", "网站地图", "无障碍", "联系我们", "English", "登录", "注册", "打印", "关闭", "分享到",
                     "打印本页", "关闭窗口", "字号", "大", "中", "小")
@@ -90,6 +107,145 @@ def govcn_metadata_accuracy(shared: Path = DEFAULT_SHARED) -> FieldAccuracy:
             else:
                 misses.append((url, field, expected, parsed))
     return FieldAccuracy(len(urls), dict(correct), tuple(misses))
+
+
+@dataclass(frozen=True)
+class ExpectedPage:
+    portal: str
+    key: str  # path under ../shared/corpora, or "<folder>#<url>" for pages stored inside a JSONL file
+    values: dict[str, str]  # field → expected value ("" = states none); unscored fields absent
+
+    @property
+    def held_out(self) -> bool:
+        return int(hashlib.sha1(self.key.encode("utf-8")).hexdigest(), 16) % HELD_OUT_BUCKETS == 0
+
+    @property
+    def listing(self) -> bool:
+        return self.values.get("title") == LISTING
+
+
+def load_expected(folder: Path = EXPECTED_DIR) -> list[ExpectedPage]:
+    """Every row of the expected-values TSVs (``#`` lines are comments)."""
+    pages = []
+    for path in sorted(folder.glob("*.tsv")):
+        lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x.strip() and not x.startswith("#")]
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
+            values = {f: ("" if row[f] == STATES_NONE else row[f]) for f in SCORED_FIELDS if row.get(f)}
+            pages.append(ExpectedPage(row["portal"], row["key"], values))
+    return pages
+
+
+def comparable(field: str, value: str) -> str:
+    """The form two values are compared in: normalised, no spaces, one kind of bracket and dash."""
+    value = normalise(value)
+    if field.endswith("date"):
+        return normalise_date(value) if value else ""
+    value = re.sub(r"\s+", "", value).replace("(", "（").replace(")", "）")
+    return re.sub(r"[—–－―-]+", "-", value)
+
+
+@dataclass
+class Tally:
+    pages: int = 0
+    correct: Counter = None  # field → right
+    scored: Counter = None  # field → scored
+
+    def __post_init__(self) -> None:
+        self.correct, self.scored = Counter(), Counter()
+
+    def add(self, field: str, right: bool) -> None:
+        self.scored[field] += 1
+        self.correct[field] += right
+
+    def cell(self, field: str | None = None) -> str:
+        right = sum(self.correct.values()) if field is None else self.correct[field]
+        total = sum(self.scored.values()) if field is None else self.scored[field]
+        return f"{right / total:6.1%} {right:>3}/{total:<3}" if total else f"{'—':>14}"
+
+
+@dataclass(frozen=True)
+class MetadataScore:
+    tallies: dict[tuple[str, str], Tally]  # (split, portal) → tally; portal "all" sums the split
+    misses: tuple[tuple[str, str, str, str], ...]  # development split only: (key, field, expected, parsed)
+    listings: tuple[int, int]  # (listing pages flagged with a problem, listing pages)
+
+    def accuracy(self, split: str, field: str | None = None, portal: str = "all") -> float:
+        tally = self.tallies.get((split, portal))
+        if not tally:
+            return 0.0
+        right = sum(tally.correct.values()) if field is None else tally.correct[field]
+        total = sum(tally.scored.values()) if field is None else tally.scored[field]
+        return right / total if total else 1.0
+
+
+def metadata_score(shared: Path = DEFAULT_SHARED, expected: list[ExpectedPage] | None = None) -> MetadataScore:
+    """Parse every expected page as the pipeline would and compare its merged metadata field by field."""
+    expected = load_expected() if expected is None else expected
+    tallies: dict[tuple[str, str], Tally] = {}
+    misses = []
+    flagged = listings = 0
+    for page in expected:
+        document = parse_expected_page(shared, page.key)
+        if page.listing:
+            listings += 1
+            flagged += any(p.error for p in document.parts)
+            continue
+        split = "test" if page.held_out else "dev"
+        for scope in ((split, page.portal), (split, "all"), ("all", page.portal), ("all", "all")):
+            tallies.setdefault(scope, Tally()).pages += 1
+        for field, value in page.values.items():
+            parsed = getattr(document.meta, field)
+            right = comparable(field, parsed) == comparable(field, value)
+            for scope in ((split, page.portal), (split, "all"), ("all", page.portal), ("all", "all")):
+                tallies[scope].add(field, right)
+            if not right and split == "dev":
+                misses.append((page.key, field, value, parsed))
+    return MetadataScore(tallies, tuple(misses), (flagged, listings))
+
+
+def parse_expected_page(shared: Path, key: str) -> ParsedDocument:
+    """The ParsedDocument for one expected page; a gov.cn page loses its metadata table first."""
+    folder, _, url = key.partition("#")
+    if url:
+        html = _govcn_pages(shared)[url]
+        data, name, media_type = strip_metadata_table(html).encode("utf-8"), url, HTML
+    else:
+        path = shared / "corpora" / key
+        data, name, media_type = path.read_bytes(), key, suffix_media_type(path.name)
+    role = "page" if media_type == HTML else "file"
+    part = RawPart(role=role, url=name, sha256="blob", media_type=media_type, filename=Path(name).name)
+    raw = RawDocument(doc_id=key, source=folder, url=name, parts=(part,), meta=DocumentMeta())
+    return parse_document(raw, lambda _sha: data)
+
+
+def strip_metadata_table(html: str) -> str:
+    """The gov.cn page without its metadata table (``table.bd1``: 索引号 … 发布日期, 主题词)."""
+    root = lxml.html.fromstring(html)
+    for table in root.cssselect("table.bd1"):
+        table.drop_tree()
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def _govcn_pages(shared: Path) -> dict[str, str]:
+    pages: dict[str, str] = {}
+    for row in _jsonl(shared / GOVCN_DIR / "ge_policy_raw_all.jsonl"):
+        if row.get("html"):
+            pages.setdefault(row["crawl_url"], row["html"])
+    return pages
+
+
+def print_metadata_score(score: MetadataScore, misses: bool = False) -> None:
+    print("metadata vs. expected values read by hand (corpora/metadata_expected/; gov.cn metadata tables removed)")
+    print(f"  {'split':<5} {'portal':<10} {'pages':>5}  " + "  ".join(f"{f:<14}" for f in SCORED_FIELDS)
+          + "  all fields")
+    for (split, portal), tally in sorted(score.tallies.items(), key=lambda kv: (
+            ("dev", "test", "all").index(kv[0][0]), kv[0][1] == "all", kv[0][1])):
+        print(f"  {split:<5} {portal:<10} {tally.pages:>5}  "
+              + "  ".join(tally.cell(f) for f in SCORED_FIELDS) + "  " + tally.cell())
+    print(f"  listing pages recorded as a problem, not a document: {score.listings[0]}/{score.listings[1]}")
+    if misses:
+        for key, field, expected, parsed in score.misses:
+            print(f"  miss {field} {key}: expected {expected!r}, parsed {parsed!r}")
 
 
 @dataclass(frozen=True)
@@ -158,11 +314,15 @@ def _jsonl(path: Path) -> list[dict]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared corpus folder")
-    shared = parser.parse_args(argv).shared
+    parser.add_argument("--misses", action="store_true",
+                        help="list the metadata misses of the development split (never of the held-out split)")
+    args = parser.parse_args(argv)
+    shared = args.shared
     if not (shared / "corpora").is_dir():
         raise SystemExit(f"no corpus at {shared}/corpora")
+    print_metadata_score(metadata_score(shared), misses=args.misses)
     govcn = govcn_metadata_accuracy(shared)
-    print(f"gov.cn metadata, {govcn.documents} pages: overall {govcn.overall:.1%}")
+    print(f"gov.cn metadata table read back (pages as shipped), {govcn.documents} pages: overall {govcn.overall:.1%}")
     for field in GOVCN_FIELDS:
         print(f"  {field:<13} {govcn.accuracy(field):.1%}")
     for url, field, expected, parsed in govcn.misses[:10]:
