@@ -19,10 +19,10 @@ from collections.abc import Iterator
 import lxml.html
 from lxml.etree import ParserError, _Element
 
-from pipeline.formats import decode_html
 from pipeline.models import DocumentMeta
 from pipeline.parse import limits
 from pipeline.parse.base import Extracted, ParseError, Rows
+from pipeline.parse.decode import decode_document
 from pipeline.parse.metadata import clean_value, date_from_timestamp, meta_from_labels, meta_from_tags
 from pipeline.parse.text import normalise
 
@@ -50,7 +50,7 @@ def parse_html(data: bytes) -> Extracted:
     """Body paragraphs, body tables and page metadata; an empty body is a problem, not a failure."""
     if len(data) > limits.MAX_HTML_BYTES:
         raise ParseError(f"HTML page too large: {len(data) // 2**20} MB")
-    source, _ = decode_html(data)
+    source = decode_document(data, html=True)
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", source))
     except (ParserError, ValueError) as exc:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from pipeline.formats import decode_text
-from pipeline.parse.base import Extracted
+from pipeline.parse import limits
+from pipeline.parse.base import Extracted, ParseError
+from pipeline.parse.decode import decode_document
 from pipeline.parse.text import normalise
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
@@ -22,12 +23,12 @@ _HORIZONTAL_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
 
 def parse_text(data: bytes) -> Extracted:
-    text, _ = decode_text(data)
+    text = _decode(data)
     return Extracted(paragraphs=[p for p in map(normalise, text.splitlines()) if p])
 
 
 def parse_markdown(data: bytes) -> Extracted:
-    text, _ = decode_text(data)
+    text = _decode(data)
     extracted = Extracted()
     table: list[tuple[str, ...]] = []
     for line in text.splitlines():
@@ -53,3 +54,10 @@ def strip_markdown(line: str) -> str:
     line = _QUOTE_OR_BULLET.sub("", _HEADING.sub("", line))
     line = _LINK.sub(r"\1", _IMAGE.sub(r"\1", line))
     return _EMPHASIS.sub(r"\2", line)
+
+
+def _decode(data: bytes) -> str:
+    """The file's text, refused early when too large or not text at all (see pipeline.parse.decode)."""
+    if len(data) > limits.MAX_TEXT_FILE_BYTES:
+        raise ParseError(f"text file too large: {len(data) // 2**20} MB (limit {limits.MAX_TEXT_FILE_BYTES // 2**20} MB)")
+    return decode_document(data)
