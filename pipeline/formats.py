@@ -3,8 +3,11 @@
 Government portals routinely lie about both: PDFs served as text/html,
 GBK pages with no charset header or a wrong one.  So the media type is
 sniffed from the bytes first and the name/header only break ties, and text
-is decoded by trying the declared charset, then UTF-8 strictly, then
-GB18030 (a superset of GBK and GB2312).
+is decoded by checking every claim against the bytes: a BOM, then strict
+UTF-8 (valid multi-byte UTF-8 is never an accident, so it beats a declared
+iso-8859-1), then the declared charset, then GB18030 (a superset of GBK and
+GB2312), and for bytes with NULs (UTF-16 without a BOM) or none of these,
+charset-normalizer's verdict.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import re
 import zipfile
 from io import BytesIO
 from pathlib import PurePosixPath
+
+import charset_normalizer
 
 HTML = "text/html"
 PDF = "application/pdf"
@@ -110,21 +115,42 @@ def _normalise_charset(name: str) -> str:
 def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding used).
 
-    Order: BOM, then the declared charset if it decodes cleanly, then strict
-    UTF-8, then GB18030; last resort UTF-8 with replacement (encoding
-    reported as "replace" so callers can flag it).
+    Order: BOM; strict UTF-8; for bytes holding NULs (never in UTF-8 or
+    GB text: UTF-16/32 without a BOM, or binary) only charset-normalizer's
+    verdict; the declared charset if it decodes cleanly; GB18030;
+    charset-normalizer's best guess.  Last resort UTF-8 with replacement,
+    reported as "replace" so that callers can refuse it.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    candidates = [c for c in (_normalise_charset(declared) if declared else "", "utf-8", "gb18030") if c]
-    for encoding in dict.fromkeys(candidates):
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" not in data[:_DETECT_BYTES]:
+        for encoding in dict.fromkeys(c for c in (_normalise_charset(declared) if declared else "", "gb18030") if c):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
+    guess = charset_normalizer.from_bytes(data[:_DETECT_BYTES]).best() if len(data) >= _MIN_GUESS_BYTES else None
+    if guess is not None and guess.chaos <= _MAX_CHAOS:
         try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+            return data.decode(guess.encoding), guess.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
     return data.decode("utf-8", errors="replace"), "replace"
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_DETECT_BYTES = 256 * 1024
+"""charset-normalizer judges this much of the head (it samples anyway; whole files would cost seconds)."""
+_MIN_GUESS_BYTES = 64
+"""Below this a guess is no evidence (six odd bytes "are" UTF-16BE to charset-normalizer)."""
+_MAX_CHAOS = 0.2
+"""charset-normalizer's mess ratio above which its best guess is not believed."""
 
 
 def decode_html(data: bytes, content_type: str = "") -> tuple[str, str]:

@@ -3,10 +3,13 @@
 Government portals serve whatever their CMS produced, and a crawl will meet
 files that are huge, hostile or broken.  Every limit here turns such a file
 into a clear per-document error instead of a stalled or exhausted run; they
-are module constants so a notebook or test can tighten them.
+are module constants so a notebook or test can tighten them.  docs/reliability.md
+lists them with what a user sees when one is hit.
 """
 
 from __future__ import annotations
+
+from pipeline import formats
 
 MAX_PDF_PAGES = 400
 """Pages read from one PDF; the rest is skipped and reported (policy files rarely exceed 100)."""
@@ -38,3 +41,35 @@ OCR_PAGE_TIMEOUT_S = 90.0
 
 LIBREOFFICE_TIMEOUT_S = 120.0
 """``soffice --convert-to docx`` of one DOC/WPS file (first start of a fresh profile takes ~5–10 s)."""
+
+MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
+"""TXT / Markdown files above this are refused before decoding (the largest law collections are ~5 MB).
+Checked against the stored size, so the bytes are not even read."""
+
+MAX_DOCX_XML_BYTES = 10 * 1024 * 1024
+"""A DOCX whose word/document.xml inflates beyond this is refused, counted while streaming the member
+(not trusted from the zip header).  python-docx needs ~40 bytes of memory and ~0.3 s per XML MB
+of run-heavy markup; a real policy DOCX has 0.1–2 MB.  The issue 13 file had 60 MB (2.9 GB, 10 min)."""
+
+MAX_DOCUMENT_CHARS = 2_000_000
+"""Characters of text kept per document (all parts together); the rest is cut and reported.  A 400-page
+PDF holds ~600,000; segmentation and extraction time and memory grow with this."""
+
+MAX_NON_TEXT_SHARE = 0.01
+"""A text/HTML file whose decoded text has more control or unassigned characters than this share is binary."""
+
+MAX_LEGACY_WORD_BYTES = 64 * 1024 * 1024
+"""DOC / WPS files above this are refused before LibreOffice starts."""
+
+
+def max_bytes(media_type: str) -> int | None:
+    """The size above which a stored file of this type is refused without reading it (None: no limit here)."""
+    return {
+        formats.TEXT: MAX_TEXT_FILE_BYTES,
+        formats.MARKDOWN: MAX_TEXT_FILE_BYTES,
+        formats.HTML: MAX_HTML_BYTES,
+        formats.PDF: MAX_PDF_BYTES,
+        formats.DOCX: MAX_DOCX_UNCOMPRESSED,
+        formats.DOC: MAX_LEGACY_WORD_BYTES,
+        formats.WPS: MAX_LEGACY_WORD_BYTES,
+    }.get(media_type)
