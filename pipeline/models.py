@@ -271,6 +271,8 @@ class ProcessedDocument:
     extraction: Extraction | None = None
     errors: tuple[str, ...] = ()  # per-part or per-stage errors, human readable
     needs_ocr: bool = False
+    parts: tuple[ParsedPart, ...] = ()  # parsed text and tables, in RawDocument.parts order: exports read them
+    # (full text, keyword in context, attachment and PDF page of evidence) without parsing again
 
 
 T = TypeVar("T")
