@@ -120,7 +120,9 @@ def locate(draft: dict, text: str) -> dict:
     def find(value: str | None) -> list[int] | None:
         if not value:
             return None
-        needle, _, nth = value.rpartition("#") if value.rpartition("#")[2].isdigit() else (value, "", "1")
+        needle, mark, nth = value.rpartition("#")
+        if not (mark and needle and nth.isdigit()):
+            needle, nth = value, "1"
         start = -1
         for _ in range(int(nth)):
             start = text.find(needle, start + 1)
