@@ -1,0 +1,268 @@
+"""Measure the whole pipeline on the annotated real excerpts, as a user's documents would go through it.
+
+    python -m pipeline.extract.real_eval [--split test|train|all] [--verbose]
+
+Each annotated excerpt (``corpora/annotations/real_excerpts.jsonl``, texts read
+in place from ``../shared/corpora/real-excerpts/docs``) becomes a RawDocument
+whose single page is the file, with the landing URL a crawler would know (the
+``url`` column of the collectors' sources CSVs; nothing else from them is
+used).  :func:`pipeline.process.process_document` runs parse → segment →
+classify (shipped model) → extract → mode gate, i.e. exactly what
+``policy-miner process`` stores.
+
+Scored per document:
+
+* the chain-leader table (region | concept | model | key chains) with
+  :func:`pipeline.extract.score.score_rows`; rows are keyed by file and region,
+  so a document's row meets only its own gold row, and a scheme placed in the
+  wrong region counts all its cells wrong.  Gold rows exist for documents whose
+  gold modes include chain_leader, predicted rows wherever the system outputs a
+  scheme.  Texts are compared in simplified characters (OpenCC t2s on both
+  sides), since several excerpts are stored in traditional characters;
+* region accuracy: the document's region against the gold division path
+  (names compared through :func:`canonical_region`, so 浙江/浙江省 agree);
+* roles: (role, holder) pairs from the schemes' roles and chain rows;
+* modes: the classifier's labels against the gold modes, per label and macro-F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from opencc import OpenCC
+
+from pipeline.annotations import EXCERPTS_DIR, ExcerptAnnotation, load_annotations
+from pipeline.formats import sniff_media_type
+from pipeline.metrics import Counts
+from pipeline.models import ChainLeaderScheme, ProcessedDocument, RawDocument, RawPart
+from pipeline.extract.regions import canonical_region
+from pipeline.extract.score import ExpectedRow, TableScore, score_rows
+from pipeline.extract.text import normalise_item
+
+log = logging.getLogger(__name__)
+
+MODES = ("national_system", "chain_leader", "open_competition")
+SOURCES_CSVS = ("sources_a.csv", "sources_b.csv")
+ROLE_OF_LABEL = {"总链长": "chief_chain_head", "链长": "chain_head", "链主": "lead_firm", "牵头单位": "lead_unit",
+                 "链长办": "chain_office", "工作专班": "chain_office"}
+"""Scheme role labels (pipeline.extract.roles) → annotation roles; 副总链长/副链长 have no annotation role."""
+HOLDER_SEPARATORS = re.compile(r"[、，,；;]")
+
+
+@dataclass
+class RealEvaluation:
+    table: TableScore
+    region_correct: int = 0
+    region_total: int = 0
+    roles: Counts = field(default_factory=Counts)
+    modes: dict[str, Counts] = field(default_factory=lambda: {m: Counts() for m in MODES})
+    differences: list[str] = field(default_factory=list)  # per-document, for --verbose
+    documents: int = 0
+
+    @property
+    def region_accuracy(self) -> float:
+        return self.region_correct / self.region_total if self.region_total else 1.0
+
+    @property
+    def mode_macro_f1(self) -> float:
+        return sum(c.f1 for c in self.modes.values()) / len(self.modes)
+
+
+@cache
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    return _t2s().convert(text) if text else text
+
+
+@cache
+def excerpt_urls(excerpts: Path = EXCERPTS_DIR) -> dict[str, str]:
+    """file → landing URL from the collectors' CSVs beside the texts."""
+    urls: dict[str, str] = {}
+    for name in SOURCES_CSVS:
+        path = excerpts.parent / name
+        if path.exists():
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                urls.update({row["file"]: (row.get("url") or "").strip() for row in csv.DictReader(handle)})
+    return urls
+
+
+def raw_document(file: str, excerpts: Path = EXCERPTS_DIR) -> RawDocument:
+    """The excerpt as a crawled page: blob key = its path (read in place), URL = where the collectors found it."""
+    path = excerpts / file
+    url = excerpt_urls(excerpts).get(file, "") or str(path)
+    page = RawPart(role="page", url=url, sha256=str(path), filename=path.name,
+                   media_type=sniff_media_type(path.read_bytes(), path.name), size=path.stat().st_size)
+    return RawDocument(doc_id=file, source="real-excerpts", url=url, parts=(page,))
+
+
+def run_pipeline(annotations: Sequence[ExcerptAnnotation], excerpts: Path = EXCERPTS_DIR
+                 ) -> dict[str, ProcessedDocument | None]:
+    """file → what ``policy-miner process`` makes of it (None when processing raised)."""
+    from pipeline.classify import shipped_model
+    from pipeline.process import process_document
+
+    model = shipped_model()
+    results: dict[str, ProcessedDocument | None] = {}
+    for item in annotations:
+        try:
+            results[item.file] = process_document(raw_document(item.file, excerpts),
+                                                  lambda key: Path(key).read_bytes(), model)
+        except Exception as exc:  # noqa: BLE001 — one bad document must not stop the measurement
+            log.warning("%s: processing failed: %s", item.file, exc)
+            results[item.file] = None
+    return results
+
+
+def same_region(gold: str, predicted: str) -> bool:
+    """Is ``predicted`` (a region as the pipeline writes it) the gold division path's last division?
+
+    Names go through the project's region resolver, so only the 省/市 suffix forms
+    (浙江 = 浙江省) and the resolver's full-name conventions are forgiven; divisions
+    the resolver does not know are compared as written, modulo 省/市."""
+    predicted = predicted.strip()
+    if not gold or not predicted:
+        return False
+    if gold == "全国" or predicted == "全国":
+        return gold == (canonical_region(predicted) or predicted)
+    parts = gold.split("/")
+    want, got = canonical_region(parts[-1]), canonical_region(predicted.replace("/", ""))
+    if want and got:
+        return want == got
+    written = re.sub(r"[省市/]", "", predicted)
+    return any(written == re.sub(r"[省市]", "", "".join(parts[i:])) for i in range(len(parts)))
+
+
+def gold_row(item: ExcerptAnnotation) -> ExpectedRow:
+    return ExpectedRow(_row_key(item.file, item.region), simplified(item.span_text(item.concept)) if item.concept else "",
+                       tuple(simplified(item.span_text(s)) for s in item.components),
+                       tuple(simplified(item.span_text(s)) for s in item.chains))
+
+
+def predicted_rows(item: ExcerptAnnotation, schemes: Iterable[ChainLeaderScheme]) -> list[ChainLeaderScheme]:
+    """The document's schemes keyed like its gold row when their region is the gold region."""
+    return [ChainLeaderScheme(
+        region=_row_key(item.file, item.region if same_region(item.region, s.region) else s.region or "?"),
+        concept=simplified(s.concept), model=tuple(simplified(m) for m in s.model),
+        key_chains=tuple(simplified(c) for c in s.key_chains)) for s in schemes]
+
+
+def _row_key(file: str, region: str) -> str:
+    return f"{file} [{region}]"
+
+
+def gold_roles(item: ExcerptAnnotation) -> set[tuple[str, str]]:
+    return {(r.role, _holder_key(item.span_text(r.holder))) for r in item.roles}
+
+
+def predicted_roles(result: ProcessedDocument) -> set[tuple[str, str]]:
+    """(role, holder) pairs the document's schemes and chain rows state."""
+    extraction = result.extraction
+    if extraction is None:
+        return set()
+    pairs = [(ROLE_OF_LABEL.get(label), holder) for s in extraction.schemes for label, holder in s.roles.items()]
+    for row in extraction.chains:
+        pairs += [("chain_head", row.chain_leader), ("lead_firm", row.chain_owner), ("lead_unit", row.lead_unit)]
+    return {(role, _holder_key(h)) for role, holders in pairs if role and holders
+            for h in HOLDER_SEPARATORS.split(holders) if _holder_key(h)}
+
+
+def _holder_key(holder: str) -> str:
+    return normalise_item(simplified(holder))
+
+
+def score(annotations: Sequence[ExcerptAnnotation], results: dict[str, ProcessedDocument | None]) -> RealEvaluation:
+    gold, predicted = [], []
+    evaluation = RealEvaluation(TableScore())
+    for item in annotations:
+        result = results.get(item.file)
+        extraction = result.extraction if result else None
+        labels = set(result.classification.labels) if result and result.classification else set()
+        evaluation.documents += 1
+        if "chain_leader" in item.modes:
+            gold.append(gold_row(item))
+        if extraction is not None:
+            predicted += predicted_rows(item, extraction.schemes)
+        region = (extraction.region if extraction else "") or (result.meta.region if result else "")
+        if item.region:
+            evaluation.region_total += 1
+            if same_region(item.region, region):
+                evaluation.region_correct += 1
+            else:
+                evaluation.differences.append(f"{item.file}: region {region or '-'} ≠ {item.region}")
+        want_roles, got_roles = gold_roles(item), predicted_roles(result) if result else set()
+        evaluation.roles.add(want_roles, got_roles)
+        for role, holder in sorted(want_roles - got_roles):
+            evaluation.differences.append(f"{item.file}: role missing {role}={holder}")
+        for role, holder in sorted(got_roles - want_roles):
+            evaluation.differences.append(f"{item.file}: role extra {role}={holder}")
+        for mode in MODES:
+            evaluation.modes[mode].add({item.file} if mode in item.modes else set(),
+                                       {item.file} if mode in labels else set())
+        if labels != set(item.modes):
+            evaluation.differences.append(f"{item.file}: modes {','.join(sorted(labels)) or '-'}"
+                                          f" ≠ {','.join(item.modes) or '-'}")
+        if result is None:
+            evaluation.differences.append(f"{item.file}: processing failed")
+    table = score_rows(predicted, gold)
+    evaluation.table = table
+    evaluation.differences += table.errors
+    return evaluation
+
+
+def evaluate(split: str | None = "test") -> RealEvaluation:
+    annotations = load_annotations(split=split)
+    return score(annotations, run_pipeline(annotations))
+
+
+def report(evaluation: RealEvaluation, split: str) -> str:
+    table, cells = evaluation.table, evaluation.table.per_cell
+    counts = lambda name: cells.get(name, Counts())  # noqa: E731
+    chains = counts("key_chains")
+    lines = [
+        f"real excerpts, split={split}: {evaluation.documents} documents",
+        f"{'metric':<26} {'P':>5} {'R':>5} {'F1':>5}   counts",
+        f"{'table cells':<26} {table.precision:5.2f} {table.recall:5.2f} {table.f1:5.2f}   "
+        f"tp={table.tp} fp={table.fp} fn={table.fn}",
+    ]
+    for name, cell in (("concept", counts("concept")), ("model", counts("model")), ("key chains", chains)):
+        lines.append(f"{'  ' + name:<26} {cell.precision:5.2f} {cell.recall:5.2f} {cell.f1:5.2f}   "
+                     f"tp={cell.tp} fp={cell.fp} fn={cell.fn}")
+    roles = evaluation.roles
+    lines.append(f"{'roles (role, holder)':<26} {roles.precision:5.2f} {roles.recall:5.2f} {roles.f1:5.2f}   "
+                 f"tp={roles.tp} fp={roles.fp} fn={roles.fn}")
+    for mode, mode_counts in evaluation.modes.items():
+        lines.append(f"{'mode ' + mode:<26} {mode_counts.precision:5.2f} {mode_counts.recall:5.2f} "
+                     f"{mode_counts.f1:5.2f}   tp={mode_counts.tp} fp={mode_counts.fp} fn={mode_counts.fn}")
+    lines.append(f"{'modes macro-F1':<26} {'':>5} {'':>5} {evaluation.mode_macro_f1:5.2f}")
+    lines.append(f"{'region accuracy':<26} {'':>5} {'':>5} {evaluation.region_accuracy:5.2f}   "
+                 f"{evaluation.region_correct}/{evaluation.region_total}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.extract.real_eval", description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("test", "train", "all"), default="test",
+                        help="which part of the frozen region split to score (default: test)")
+    parser.add_argument("--verbose", action="store_true", help="list every per-document difference")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    evaluation = evaluate(None if args.split == "all" else args.split)
+    print(report(evaluation, args.split))
+    if args.verbose:
+        for line in evaluation.differences:
+            print("  ", line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
