@@ -1,0 +1,103 @@
+"""An output folder that switches from one complete export to the next, atomically.
+
+Layout for ``--out outputs``::
+
+    outputs -> .outputs.runs/20261201T163512Z-k3j2a9    (a symbolic link)
+    .outputs.runs/20261201T163512Z-k3j2a9/              (one complete export: tables, manifest.json …)
+    .outputs.runs/20261201T160101Z-p0q8zz/              (the previous one, kept for readers still on it)
+
+An export writes every file into a fresh folder of its own (unique name, so
+two exports never share a temporary file), writes ``manifest.json`` last, then
+replaces the link in one ``rename``.  A reader who resolves ``outputs`` once
+sees one complete export, never a mix of two; an export that fails (disk
+full, killed) leaves the link on the previous complete export and removes
+its own folder.  The newest few complete exports are kept, older ones pruned.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+KEEP_PREVIOUS = 2  # complete exports kept besides the current one (readers may still be reading them)
+STALE_PARTIAL_S = 24 * 3600  # an unfinished folder this old belongs to an export that died
+COMPLETE_MARKER = "manifest.json"  # written last: a folder holding it is a complete export
+
+
+class ExportError(RuntimeError):
+    """An export that could not be completed; the message is one line for the console."""
+
+
+def runs_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.runs"
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """A fresh folder to write one export into; on success ``out`` points at it, on failure it is removed."""
+    out = Path(os.path.abspath(out))
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} exists and is not a folder; choose another --out")
+    runs = runs_dir(out)
+    try:
+        runs.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        folder = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=runs))
+    except OSError as exc:
+        raise ExportError(f"cannot create an output folder beside {out}: {exc.strerror or exc}") from exc
+    try:
+        yield folder
+        publish(out, folder)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        what = "no space left on device" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else \
+            (exc.strerror or str(exc))
+        raise ExportError(f"export to {out} failed: {what} ({exc.filename or folder.name}); "
+                          f"{out} still holds the previous complete export") from exc
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    prune(out)
+
+
+def publish(out: Path, folder: Path) -> None:
+    """Point ``out`` at ``folder`` with one atomic rename of a new link over the old one."""
+    if out.is_dir() and not out.is_symlink():
+        # a plain folder from before this layout (or the checkout's outputs/): keep it among the runs
+        aside = runs_dir(out) / f"previous-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+        os.rename(out, aside)
+        log.info("moved the old output folder %s to %s", out, aside)
+    link = out.parent / f".{out.name}.link-{os.getpid()}-{folder.name}"
+    os.symlink(os.path.relpath(folder, out.parent), link)
+    try:
+        os.replace(link, out)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+
+
+def prune(out: Path) -> None:
+    """Remove complete exports beyond the newest few, and unfinished ones left by exports that died."""
+    runs = runs_dir(out)
+    current = Path(os.path.realpath(out))
+    complete: list[Path] = []
+    for folder in runs.iterdir():
+        if not folder.is_dir() or folder == current:
+            continue
+        if (folder / COMPLETE_MARKER).exists():
+            complete.append(folder)
+        elif time.time() - folder.stat().st_mtime > STALE_PARTIAL_S:
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in sorted(complete, key=lambda f: f.name, reverse=True)[KEEP_PREVIOUS:]:
+        if not folder.name.startswith("previous-"):  # never delete a user's pre-existing folder
+            shutil.rmtree(folder, ignore_errors=True)
