@@ -17,8 +17,9 @@ from functools import partial, reduce
 from pipeline import formats
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, RawDocument, RawPart, Table
 from pipeline.parse.base import Extracted, ParseError
+from pipeline.parse import limits
 from pipeline.parse.html import parse_html
-from pipeline.parse.metadata import complete, meta_from_text
+from pipeline.parse.metadata import TextEvidence, complete, document_meta, meta_from_text, text_evidence
 from pipeline.parse.office import parse_docx, parse_legacy_word
 from pipeline.parse.pdf import parse_pdf
 from pipeline.parse.plain import parse_markdown, parse_text
@@ -37,11 +38,13 @@ PARSERS: dict[str, Callable[[bytes], Extracted]] = {
 """Media type → parser.  Each returns Extracted or raises ParseError."""
 
 
-def parse_part(data: bytes, part: RawPart, *, index: int = 0) -> ParsedPart:
+def parse_part(data: bytes, part: RawPart, *, index: int = 0, max_chars: int = limits.MAX_DOCUMENT_CHARS) -> ParsedPart:
     """Text, tables and self-stated metadata of one stored file; problems go into ``error``.
 
     ``meta`` holds what the part itself states: labelled page fields for
     HTML, and title / 文号 / issuer / date read from the text for files.
+    Text beyond ``max_chars`` is cut (and the cut reported), so that what
+    follows parsing works within the per-document limits.
     """
     media_type = part.media_type if part.media_type in PARSERS else _resniff(data, part)
     empty = ParsedPart(role=part.role, url=part.url, media_type=media_type)
@@ -58,25 +61,31 @@ def parse_part(data: bytes, part: RawPart, *, index: int = 0) -> ParsedPart:
         return replace(empty, error=f"parser failed: {type(exc).__name__}: {exc}")
     meta = extracted.meta if media_type == formats.HTML else meta_from_text(extracted.paragraphs)
     tables = tuple(Table(rows=rows, part=index, page=page, index=n) for n, (rows, page) in enumerate(extracted.tables))
-    return replace(empty, text="\n".join(extracted.paragraphs), tables=tables, meta=meta,
-                   needs_ocr=extracted.needs_ocr, error=extracted.problem)
+    text, problem = "\n".join(extracted.paragraphs), extracted.problem
+    if len(text) > max_chars:
+        cut = f"text cut at {max_chars:,} of {len(text):,} characters (limit MAX_DOCUMENT_CHARS)"
+        text, problem = text[:max_chars], "; ".join(filter(None, [problem, cut]))
+    return replace(empty, text=text, tables=tables, meta=meta, needs_ocr=extracted.needs_ocr, error=problem)
 
 
 def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> ParsedDocument:
-    """Parse every part and merge metadata: page states > listing API (raw.meta) > texts state.
+    """Parse every part and merge metadata (see ``metadata.document_meta`` for the order of trust).
 
+    The text's own statements (落款, decree, export header) come first for
+    issuer and dates, then the page's labels, then the listing API
+    (raw.meta), then layout guesses from the text and the attachments.
     Region and document type are derived when still missing; attachments
     keep what they state themselves and inherit the rest from the document.
     """
-    parts = [_parse_stored(raw_part, read_blob, index) for index, raw_part in enumerate(raw.parts)]
+    parts: list[ParsedPart] = []
+    for index, raw_part in enumerate(raw.parts):  # one text budget for the whole document
+        budget = max(limits.MAX_DOCUMENT_CHARS - sum(len(p.text) for p in parts), 0)
+        parts.append(_parse_stored(raw_part, read_blob, index, budget))
     pages = [p for p in parts if p.role == "page"]
-    others = [p for p in parts if p.role != "page"]
-    meta = _merge([
-        *(p.meta for p in pages),
-        raw.meta,
-        *(meta_from_text(p.text.split("\n")) for p in pages if p.text),
-        *(p.meta for p in others),
-    ])
+    own_texts = [p for p in parts if p.role != "attachment" and p.text]  # a page body, or an ingested file
+    attachments = [p for p in parts if p.role == "attachment"]
+    text = next((text_evidence(p.text.split("\n")) for p in own_texts), TextEvidence())
+    meta = document_meta(_merge(p.meta for p in pages), raw.meta, text, [p.meta for p in attachments])
     meta = complete(meta, [raw.url, *(p.url for p in parts)])
     inherited = replace(meta, title="", doc_number="", doc_type="")
     parts = [p if p.role == "page" else replace(p, meta=complete(p.meta.merged_with(inherited), [p.url]))
@@ -90,13 +99,19 @@ def _resniff(data: bytes, part: RawPart) -> str:
     return sniffed if sniffed != formats.UNKNOWN else (part.media_type or formats.UNKNOWN)
 
 
-def _parse_stored(part: RawPart, read_blob: Callable[[str], bytes], index: int) -> ParsedPart:
+def _parse_stored(part: RawPart, read_blob: Callable[[str], bytes], index: int, max_chars: int) -> ParsedPart:
+    """Parse one stored file; one over its type's size limit is refused before its bytes are read."""
+    limit = limits.max_bytes(part.media_type)
+    if limit is not None and part.size > limit:
+        return ParsedPart(role=part.role, url=part.url, media_type=part.media_type,
+                          error=f"file too large to parse: {part.size / 2**20:.0f} MB "
+                                f"(limit for {part.media_type}: {limit // 2**20} MB)")
     try:
         data = read_blob(part.sha256)
     except (OSError, KeyError, LookupError) as exc:
         return ParsedPart(role=part.role, url=part.url, media_type=part.media_type,
                           error=f"stored file missing: {part.sha256[:12]} ({type(exc).__name__})")
-    return parse_part(data, part, index=index)
+    return parse_part(data, part, index=index, max_chars=max_chars)
 
 
 def _merge(metas: Iterable[DocumentMeta]) -> DocumentMeta:
