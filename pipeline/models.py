@@ -39,7 +39,9 @@ class DocumentMeta:
     publish_date: str = ""  # 发布日期
     category: str = ""  # 主题分类
     index_number: str = ""  # 索引号
-    region: str = ""  # province / city / district, e.g. 浙江省, 广州市
+    region: str = ""  # province / city / county (full name, see pipeline/regions.py), e.g. 浙江省, 广州市, 南通市如东县
+    province: str = ""  # its province-level unit, e.g. 江苏省 (全国 for central organs)
+    admin_code: str = ""  # GB/T 2260 code of the region, e.g. 320623
     doc_type: str = ""  # 通知 / 意见 / 方案 / 办法 / 规划 …
 
     def merged_with(self, other: DocumentMeta) -> DocumentMeta:
