@@ -36,7 +36,7 @@ from pipeline.models import (
     RawDocument,
     to_dict,
 )
-from pipeline.segment import load_lexicon
+from pipeline.regions import region_fields
 from pipeline.store import CorpusStore
 
 log = logging.getLogger(__name__)
@@ -175,15 +175,10 @@ class _DocumentContext:
 
     def __init__(self, documents: pd.DataFrame) -> None:
         self._meta = documents.set_index("doc_id")
-        self._regions = {r.name: r for r in load_lexicon().regions}
 
-    def province(self, region: str) -> str:
-        # TODO(regions): replace with the shared region resolver (/work/coord/REGIONS_API.md) and fill admin_code
-        seen = set()
-        while region in self._regions and region not in seen and self._regions[region].level != "province":
-            seen.add(region)
-            region = self._regions[region].parent
-        return region if region in self._regions else ""
+    @staticmethod
+    def province(region: str) -> str:
+        return region_fields(region)["province"] if region else ""
 
     def columns(self, regions: Iterable[str], doc_groups: Iterable[list[str]]) -> dict[str, list]:
         out: dict[str, list] = {c: [] for c in CONTEXT_COLUMNS}
@@ -191,8 +186,9 @@ class _DocumentContext:
             known = [d for d in doc_ids if d in self._meta.index]
             dates = sorted(str(self._meta.at[d, "date"]) for d in known if self._meta.at[d, "date"])
             main = known[0] if known else None
-            out["province"].append(self.province(region))
-            out["admin_code"].append("")
+            fields = region_fields(region) if region else {"province": "", "admin_code": ""}
+            out["province"].append(fields["province"])
+            out["admin_code"].append(fields["admin_code"])
             out["first_date"].append(dates[0] if dates else "")
             for column in ("title", "issuer", "source_url"):
                 out[column].append(self._meta.at[main, column] if main else "")

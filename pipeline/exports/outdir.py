@@ -53,6 +53,7 @@ def staged_folder(out: Path) -> Iterator[Path]:
         runs.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         folder = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=runs))
+        folder.chmod(0o755)  # mkdtemp makes it private; outputs are for every reader of the parent folder
     except OSError as exc:
         raise ExportError(f"cannot create an output folder beside {out}: {exc.strerror or exc}") from exc
     try:
