@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -51,9 +51,7 @@ _DATE = re.compile(r"(\d{4})\s*[-年./／]\s*(\d{1,2})\s*[-月./／]\s*(\d{1,2})
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _CN_DATE = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,15})\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(\d{1,5})\s*号")
-_ISSUER_END = re.compile(r"(人民政府|办公厅|办公室|委员会|政府|厅|局|部|院|委|办|中心|小组|公司|协会|联合会|会)$")
 _HEADER_SUFFIX = "文件"
-_TITLE_SKIP = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动公开）?|[特加]急|机密|秘密|.{0,20}文件)$")
 _CHINA_TZ = timezone(timedelta(hours=8))
 
 
@@ -96,6 +94,11 @@ def normalise_doc_number(value: str) -> str:
 
 def clean_value(field: str, value: str) -> str:
     """Normalise a labelled value for its field; '' when it does not fit (e.g. a date field without a date)."""
+    if field == "issuer":
+        value = re.sub(r"^\s*(本网|本站)\s*", "", value)
+        organs = split_organs(value.strip(" ：:"))
+        if organs:
+            return "、".join(organs)
     value = normalise(value).strip(" ：:")
     if field in ("written_date", "publish_date"):
         return normalise_date(value)
@@ -152,22 +155,167 @@ def meta_from_tags(tags: dict[str, str]) -> DocumentMeta:
 
 
 def meta_from_text(paragraphs: Sequence[str]) -> DocumentMeta:
-    """What a document's text states about itself: title, 文号, issuer and written date.
+    """What a document's text states about itself: title, 文号, issuer and written date (all evidence merged)."""
+    evidence = text_evidence(paragraphs)
+    return evidence.stated.merged_with(evidence.guessed)
 
-    The title is the first heading-like line(s) at the top (skipping 附件N,
-    "…文件" letterheads and urgency marks); the 文号 is a line of its own near
-    the top; issuer and date come from the closing lines (落款), the issuer
-    falling back to the letterhead or the part of the title before 关于.
+
+@dataclass(frozen=True)
+class TextEvidence:
+    """What a text states, split by how sure it is.
+
+    ``stated`` comes from places a document uses to say who wrote it and
+    when: its 落款 (closing organs and date), a decree's letterhead and
+    number, an export header's labelled lines.  They outrank a portal's
+    labels, which on a reposted page describe the reposting site.
+    ``guessed`` is read from layout: the title lines at the top, a 文号 line,
+    a "…文件" letterhead, the organs a title starts with.
+    """
+
+    stated: DocumentMeta = DocumentMeta()
+    guessed: DocumentMeta = DocumentMeta()
+
+
+def text_evidence(paragraphs: Sequence[str]) -> TextEvidence:
+    """Title, 文号, issuer and written date from the text of a page body or a file.
+
+    The 落款 searched for is the first closing block (organ lines and a
+    date line, or a lone date line after a sentence): a notice that
+    印发/转发 another document closes before the attached text, so its own
+    closing comes first, and the attached document's closing never wins.
     """
     lines = [p.strip() for p in paragraphs if p.strip()]
-    head, tail = lines[:15], lines[-12:]
+    head = lines[:20]
+    labelled = meta_from_labels([x for x in head if not _TITLE_TAG_LINE.match(x)])
+    decree = _decree(lines)
     doc_number = next((normalise_doc_number(x) for x in head if _is_doc_number_line(x)), "")
-    title = _title(head)
-    written_date, issuer = _closing(tail)
-    if not issuer:
-        letterhead = next((x for x in head[:3] if x.endswith(_HEADER_SUFFIX) and len(x) <= 30), "")
-        issuer = letterhead.removesuffix(_HEADER_SUFFIX) if letterhead else _issuer_from_title(title)
-    return DocumentMeta(title=title, doc_number=doc_number, issuer=issuer, written_date=written_date)
+    title = clean_title(_title(head))
+    closing = closing_block(lines)
+    issuer_guess = ""
+    letterhead = next((x for x in head[:3] if x.endswith(_HEADER_SUFFIX) and split_organs(x[:-2])), "")
+    if letterhead:
+        issuer_guess = "、".join(split_organs(letterhead[:-2]))
+    stated = decree.merged_with(labelled).merged_with(
+        DocumentMeta(issuer="、".join(closing.organs) if closing else "",
+                     written_date=closing.date if closing else ""))
+    guessed = DocumentMeta(title=title, doc_number=doc_number,
+                           issuer=issuer_guess or issuer_from_title(title))
+    return TextEvidence(stated=stated, guessed=guessed)
+
+
+_TITLE_TAG_LINE = re.compile(r"^【[^】]{1,8}】")
+
+
+@dataclass(frozen=True)
+class Closing:
+    """A 落款: the organs that sign (、-joined in output) and the date under them; ``line`` is the date line's index."""
+
+    organs: tuple[str, ...]
+    date: str
+    line: int
+
+
+def closing_block(lines: Sequence[str]) -> Closing | None:
+    """The first closing block: up to four organ lines (or a signature) right above a date line.
+
+    A date line standing alone after a sentence (。) closes too, with no
+    organ (pkulaw exports drop the organ line).  A "…印发" line is the
+    printing note (版记), never the closing.
+    """
+    for i, line in enumerate(lines):
+        organs_before, date = _dated_line(line)
+        if not date or i == 0:
+            continue
+        organs = list(organs_before)
+        j = i - 1
+        while not organs_before and j >= 0 and i - j <= 4:
+            found = split_organs(lines[j].strip("（）() "))
+            if not found:
+                break
+            organs[:0] = found
+            j -= 1
+        if organs or _SIGNATURE.match(lines[i - 1]) or lines[i - 1].endswith(("。", "！")):
+            return Closing(organs=tuple(organs), date=date, line=i)
+    return None
+
+
+_SIGNATURE = re.compile(r"^(总理|省长|市长|区长|县长|州长|主席|主任|部长|局长|厅长)[：:]?\S{1,4}$")
+_DATE_LINE = re.compile(r"^[（(]?(.*?)(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"
+                        r"|[〇○零Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)[）)]?$")
+
+
+def _dated_line(line: str) -> tuple[tuple[str, ...], str]:
+    """(organs before the date, date) when the line is a date, or organs followed by a date; else ((), '')."""
+    match = _DATE_LINE.match(line.strip())
+    if not match:
+        return (), ""
+    before = match.group(1).strip()
+    organs = tuple(split_organs(before)) if before else ()
+    if before and not organs:
+        return (), ""
+    return organs, normalise_date(match.group(2))
+
+
+ORGAN_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|领导小组|小组|管委会|指挥部|联合会|办事处|中心|厅|局|部|院|委|办"
+                          r"|会|署|行|社|处|所|公司|集团|研究院|大学)$")
+"""How the name of an organ (机关/单位) ends."""
+
+_NATIONAL_HEAD = re.compile(r"^(中共|中国|中央|国务院|国家|全国|共青团|最高人民)")
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|市|自治区|自治州|州|地区|盟|县|区|旗)")
+_NOT_ORGAN = re.compile(r"[，。：；:;,！？\d《》]|关于|印发|转发|批转|通知")
+_ENTITY_DEBRIS = re.compile(r"&[a-zA-Z#\d]{1,8};?")
+"""A broken HTML entity left in a closing line by a CMS (国务院办公厅 &bsp;)."""
+
+
+def split_organs(text: str) -> list[str]:
+    """The organs a line names, in order: 国务院办公厅中央军委办公厅 → [国务院办公厅, 中央军委办公厅]; [] if not organs.
+
+    Portals and normalisation drop the spaces between joint issuers, so the
+    split is made where one organ's name ends (ORGAN_SUFFIX) and the next
+    starts with a national prefix (中共, 国家 …), the same place as the first
+    organ (广州市…广州市…) or a known region name; separators (space, 、 ，)
+    split too.  An inner unit (办公厅, 会保障局) never starts an organ.
+    """
+    text = _ENTITY_DEBRIS.sub(" ", text)
+    pieces = [x for x in re.split(r"[\s　、，,；;]+", normalise_spaces(text)) if x]
+    organs: list[str] = []
+    for piece in pieces:
+        piece = normalise(piece)
+        place = _PLACE_PREFIX.match(piece)
+        found = _split_joined(piece, place.group(0) if place else "")
+        if not found:
+            return []
+        organs += found
+    return organs
+
+
+def normalise_spaces(text: str) -> str:
+    """Full-width and odd spaces as one ASCII space, nothing else changed (separators between organs survive)."""
+    return re.sub(r"[\s\u3000\u00a0]+", " ", text).strip()
+
+
+def _split_joined(piece: str, place: str) -> list[str]:
+    if not 2 <= len(piece) <= 60 or _NOT_ORGAN.search(piece) or not ORGAN_SUFFIX.search(piece):
+        return []
+    for cut in range(2, len(piece) - 1):
+        rest = piece[cut:]
+        if ORGAN_SUFFIX.search(piece[:cut]) and _starts_organ(rest, place):
+            tail = _split_joined(rest, place)
+            if tail:
+                return [piece[:cut], *tail]
+    return [piece] if len(piece) <= 40 else []
+
+
+def _starts_organ(text: str, place: str) -> bool:
+    if _NATIONAL_HEAD.match(text) or (place and text.startswith(place)):
+        return True
+    return any(_is_place(text[:n]) for n in range(2, min(len(text), 9) + 1))
+
+
+@cache
+def _is_place(name: str) -> bool:
+    """A division's name or alias (广州市, 天河区, 浙江 …), as the one division list knows them."""
+    return name in _aliases()
 
 
 def _is_doc_number_line(line: str) -> bool:
@@ -175,36 +323,173 @@ def _is_doc_number_line(line: str) -> bool:
     return bool(match) and len(line) - (match.end() - match.start()) <= 4
 
 
+_BYLINE = re.compile(r"^((本报|新华社)?记者|通讯员|来源[：:]|信息来源[：:]|作者[：:]|编辑[：:]|发布时间[：:]|原文链接[：:]|点击查看)")
+_HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十百\d]+[章节条])")
+
+
 def _title(head: Sequence[str]) -> str:
+    """Title lines at the top: skipped letterheads, marks, tags, bylines; never a heading (一、总体要求)."""
     parts: list[str] = []
+    seen: set[str] = set()
     for line in head:
-        if not parts and (_TITLE_SKIP.match(line) or _is_doc_number_line(line) or len(line) > 80
-                          or (normalise_date(line) and len(line) <= 20)):
+        if not parts and (_is_title_skip(line) or _is_doc_number_line(line) or not _title_length(line)
+                          or (normalise_date(line) and len(line) <= 24) or line in seen):
             continue
+        if not parts and _HEADING.match(line):
+            break
         if (_is_doc_number_line(line) or line.endswith(("：", ":")) or line.endswith(("。", "；"))
+                or _HEADING.match(line) or line in seen
                 or (parts and (len(line) > 40 or doc_type_from_title("".join(parts))))):
             break
         parts.append(line)
+        seen.add(line)
         if len(parts) == 3:
             break
-    return "".join(parts) if parts and len("".join(parts)) <= 120 else ""
+    return "".join(parts) if parts and len("".join(parts)) <= 150 else ""
 
 
-def _closing(tail: Sequence[str]) -> tuple[str, str]:
-    """(written date, issuer) from the last lines: a date line and the short organisation line(s) above it."""
-    for i in range(len(tail) - 1, -1, -1):
-        line = tail[i].strip("（）() ")
-        date = normalise_date(line)
-        if not date or len(line) > 20:
+def _title_length(line: str) -> bool:
+    """Short enough for a title line: 80 characters, or up to 150 when it ends in a document type and has no 。."""
+    return len(line) <= 80 or (len(line) <= 150 and "。" not in line and bool(doc_type_from_title(line)))
+
+
+_MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动公开）?|[特加]急|机密|秘密|[（(]?第\d+号[）)]?)$")
+
+
+def _is_title_skip(line: str) -> bool:
+    """Lines above a title: 附件N, urgency marks, "…文件" letterheads, tags like 【法宝引证码】, bylines, labels."""
+    if _MARKS.match(line) or _TITLE_TAG_LINE.match(line) or _BYLINE.match(line) or label_field(line):
+        return True
+    return line.endswith(_HEADER_SUFFIX) and bool(split_organs(line[:-2]))
+
+
+_TITLE_TAGS = re.compile(r"^\s*(?:[（(\[【［]\s*(?:转载|转发|有效|失效|已失效|已废止|废止|原文|[^】\]］]{1,6})\s*[）)\]】］])+\s*"
+                         r"|\s*[（(](?:转载|已失效|已废止)[）)]\s*$")
+
+
+def clean_title(title: str) -> str:
+    """A title without repost marks and column tags: （转载）, 【人社】, [有效], trailing （已失效）."""
+    cleaned = _TITLE_TAGS.sub("", normalise(title)).strip()
+    return cleaned if len(cleaned) >= 4 else normalise(title)
+
+
+def is_repost(title: str) -> bool:
+    """The page marks itself as a repost of another organ's document."""
+    return bool(re.search(r"[（(\[【［]\s*转载\s*[）)\]】］]", title))
+
+
+_RELAY = re.compile(r"关于|印发|转发|批转|发布")
+
+
+def issuer_from_title(title: str) -> str:
+    """The organs a title starts with, before 关于/印发/转发 (、-joined); '' when that is not a list of organs."""
+    match = _RELAY.search(title)
+    if not match or match.start() == 0:
+        return ""
+    return "、".join(split_organs(title[:match.start()]))
+
+
+_DECREE_HEAD = re.compile(r"^(.{2,30}?)令(?:[（(]?(?:\d{4}年)?第(\d{1,4})号[）)]?)?$")
+_DECREE_NUMBER = re.compile(r"^[（(]?(?:\d{4}\s*年\s*)?第\s*(\d{1,4})\s*号[）)]?$")
+_DECREE_INLINE = re.compile(r"[（(](\d{4}年\d{1,2}月\d{1,2}日)(.{2,30}?)令第(\d{1,4})号(?:公布|发布)")
+_QUOTED = re.compile(r"《([^《》]{2,80})》")
+
+
+def _decree(lines: Sequence[str]) -> DocumentMeta:
+    """A decree (令): issuer, decree number as 文号, its date and the title of what it promulgates.
+
+    国务院令第707号 is written 国令第707号 (the 发文字号 form of the State
+    Council's policy library); other decrees keep their letterhead:
+    广州市人民政府令第179号.  The title is the regulation the decree
+    publishes (the first 《…》 after the number), not 中华人民共和国国务院令.
+    """
+    for i, line in enumerate(lines[:6]):
+        inline = _DECREE_INLINE.search(line)
+        if inline:
+            organ = _decree_organ(inline.group(2))
+            return DocumentMeta(issuer=organ, doc_number=_decree_number(organ, inline.group(3)),
+                                written_date=normalise_date(inline.group(1)), doc_type="令")
+        head = _DECREE_HEAD.match(line)
+        if not head or not split_organs(head.group(1)):
             continue
-        issuers = [x for x in tail[max(0, i - 3):i] if len(x) <= 40 and _ISSUER_END.search(x)]
-        return date, issuers[-1] if issuers else ""
-    return "", ""
+        number = head.group(2) or next((m.group(1) for m in map(_DECREE_NUMBER.match, lines[i + 1:i + 3]) if m), "")
+        if not number:
+            continue
+        organ = _decree_organ(head.group(1))
+        rest = lines[i + 1:i + 12]
+        closing = closing_block(rest)
+        quoted = next((m.group(1) for m in map(_QUOTED.search, rest[:4]) if m), "")
+        return DocumentMeta(title=quoted, issuer=organ, doc_number=_decree_number(organ, number),
+                            written_date=closing.date if closing else "", doc_type="令")
+    return DocumentMeta()
 
 
-def _issuer_from_title(title: str) -> str:
-    prefix = title.split("关于", 1)[0] if "关于" in title else ""
-    return prefix if prefix and _ISSUER_END.search(prefix) else ""
+def _decree_organ(letterhead: str) -> str:
+    return normalise(letterhead).removeprefix("中华人民共和国")
+
+
+def _decree_number(organ: str, number: str) -> str:
+    return f"国令第{number}号" if organ == "国务院" else f"{organ}令第{number}号"
+
+
+def document_meta(page: DocumentMeta, listing: DocumentMeta, text: TextEvidence,
+                  attachments: Sequence[DocumentMeta] = ()) -> DocumentMeta:
+    """One document's metadata from the portal (page labels, then listing API), its own text, and attachments.
+
+    Who wrote a document and when is what its text states (落款, decree,
+    export header) before what the portal says: on a reposted page the
+    portal's 发布机构/信息来源 is the reposting site, and a 印发 notice's
+    labels may describe the attached text.  Next comes the organ the title
+    starts with, then the portal's labels.  Titles come from the portal
+    (cleaned of repost and column tags) unless the text's own title is the
+    notice that issues the document the portal names.
+    """
+    site = page.merged_with(listing)
+    stated, guessed = text.stated, text.guessed
+    repost = is_repost(site.title)
+    site_issuer = "" if repost else _organ_list(site.issuer)
+    title = stated.title or _notice_or_page_title(guessed.title, clean_title(site.title)) or guessed.title
+    by_title = issuer_from_title(title)
+    if by_title and site_issuer and _abbreviates(by_title, site_issuer):
+        by_title = site_issuer  # the portal gives the full name of the organ the title abbreviates
+    merged = DocumentMeta(
+        title=title,
+        doc_number=stated.doc_number or site.doc_number or guessed.doc_number,
+        issuer=_organ_list(stated.issuer) or by_title or site_issuer or guessed.issuer,
+        written_date=stated.written_date or site.written_date,
+        publish_date=site.publish_date or stated.publish_date,
+        doc_type=stated.doc_type or site.doc_type,
+    )
+    rest = replace(site, issuer=site_issuer).merged_with(stated).merged_with(guessed)
+    for extra in attachments:
+        rest = rest.merged_with(extra)
+    return merged.merged_with(rest)
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """``short`` names the same organ as ``full`` in fewer characters: 科技局 / 科学技术局, 市水务局 / 天津市水务局.
+
+    Chinese abbreviations keep characters in order and keep the last one
+    (the organ's kind), so ``short`` is a subsequence of ``full`` ending alike.
+    """
+    if not short or not full or short[-1] != full[-1]:
+        return False
+    remaining = iter(full)
+    return all(ch in remaining for ch in short)
+
+
+def _organ_list(issuer: str) -> str:
+    """An issuer value with every organ kept and 、-joined (kept as given when it is not a list of organs)."""
+    organs = split_organs(issuer)
+    return "、".join(organs) if organs else normalise(issuer)
+
+
+def _notice_or_page_title(text_title: str, page_title: str) -> str:
+    """The page's title, or the text's when it is the notice that issues what the page names (…印发《X》的通知 ⊃ X)."""
+    squeeze = lambda t: re.sub(r"[\s《》〈〉“”\"]", "", t)  # noqa: E731
+    if text_title and page_title and len(text_title) > len(page_title) and squeeze(page_title) in squeeze(text_title):
+        return text_title
+    return page_title
 
 
 def doc_type_from_title(title: str) -> str:
