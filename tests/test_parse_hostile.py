@@ -7,6 +7,7 @@ import io
 import os
 import random
 import shutil
+import signal
 import subprocess
 import threading
 import zipfile
@@ -17,7 +18,7 @@ import pytest
 
 from pipeline import formats
 from pipeline.models import RawDocument, RawPart
-from pipeline.parse import limits, office, parse_document, parse_part
+from pipeline.parse import PARSERS, limits, office, parse_document, parse_part
 
 POLICY = ("关于建立重点产业链链长制的通知\n各市人民政府：为推动产业链高质量发展，决定建立链长制，"
           "由市领导担任链长，龙头企业担任链主。\n")
@@ -190,3 +191,33 @@ def test_network_isolation_really_has_no_network() -> None:
     interfaces = subprocess.run([*prefix, "cat", "/proc/net/dev"], capture_output=True, text=True, timeout=60).stdout
     assert [line.split(":")[0].strip() for line in interfaces.splitlines()[2:]] == ["lo"]
     assert os.path.exists("/proc/net/dev")
+
+
+def _hog(data: bytes) -> object:
+    hoard = [bytearray(256 * 2**20) for _ in range(64)]  # 16 GB, far past the ceiling
+    return hoard
+
+
+def _stall(data: bytes) -> object:
+    threading.Event().wait(3600)
+
+
+def _crash(data: bytes) -> object:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+@pytest.mark.parametrize("parser, message", [
+    (_hog, "parsing needed more than 512 MB of memory (limit PARSE_MEMORY_BYTES)"),
+    (_stall, "parsing took longer than 2 s (limit PARSE_TIMEOUT_S)"),
+    (_crash, "the parser crashed (killed by SIGSEGV)"),
+])
+def test_a_file_past_the_memory_or_time_limit_costs_only_itself(monkeypatch: pytest.MonkeyPatch, parser,
+                                                                message: str) -> None:
+    monkeypatch.setattr(limits, "PARSE_MEMORY_BYTES", 512 * 2**20)
+    monkeypatch.setattr(limits, "PARSE_TIMEOUT_S", 2.0)
+    monkeypatch.setitem(PARSERS, "application/x-hostile", parser)
+    parts = (RawPart(role="file", url="bad", sha256="bad", media_type="application/x-hostile", size=1),
+             RawPart(role="attachment", url="ok.txt", sha256="ok", media_type=formats.TEXT, size=1))
+    parsed = parse_document(RawDocument(doc_id="d", source="s", url="bad", parts=parts), lambda _: POLICY.encode())
+    assert parsed.parts[0].error == message
+    assert parsed.parts[1].error == "" and "链长制" in parsed.parts[1].text

@@ -17,7 +17,7 @@ from functools import partial, reduce
 from pipeline import formats
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, RawDocument, RawPart, Table
 from pipeline.parse.base import Extracted, ParseError
-from pipeline.parse import limits
+from pipeline.parse import limits, sandbox
 from pipeline.parse.html import parse_html
 from pipeline.parse.metadata import TextEvidence, complete, document_meta, meta_from_text, text_evidence
 from pipeline.parse.office import parse_docx, parse_legacy_word
@@ -57,6 +57,8 @@ def parse_part(data: bytes, part: RawPart, *, index: int = 0, max_chars: int = l
         extracted = parser(data)
     except ParseError as exc:
         return replace(empty, error=str(exc), needs_ocr=exc.needs_ocr)
+    except MemoryError:  # the per-file memory ceiling (pipeline.parse.sandbox) reports it
+        raise
     except Exception as exc:  # a parser library bug must not stop the run either
         return replace(empty, error=f"parser failed: {type(exc).__name__}: {exc}")
     meta = extracted.meta if media_type == formats.HTML else meta_from_text(extracted.paragraphs)
@@ -111,7 +113,10 @@ def _parse_stored(part: RawPart, read_blob: Callable[[str], bytes], index: int, 
     except (OSError, KeyError, LookupError) as exc:
         return ParsedPart(role=part.role, url=part.url, media_type=part.media_type,
                           error=f"stored file missing: {part.sha256[:12]} ({type(exc).__name__})")
-    return parse_part(data, part, index=index, max_chars=max_chars)
+    try:  # in a child with a memory ceiling and a deadline, so one hostile file cannot take the batch down
+        return sandbox.run_bounded(parse_part, data, part, index=index, max_chars=max_chars)
+    except sandbox.Exceeded as exc:
+        return ParsedPart(role=part.role, url=part.url, media_type=part.media_type, error=str(exc))
 
 
 def _merge(metas: Iterable[DocumentMeta]) -> DocumentMeta:

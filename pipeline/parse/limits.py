@@ -58,6 +58,15 @@ PDF holds ~600,000; segmentation and extraction time and memory grow with this."
 MAX_NON_TEXT_SHARE = 0.01
 """A text/HTML file whose decoded text has more control or unassigned characters than this share is binary."""
 
+PARSE_IN_CHILD = True
+"""Parse each file in a forked child (pipeline.parse.sandbox) so that the two limits below hold for it."""
+
+PARSE_MEMORY_BYTES = 2 * 1024**3
+"""Address space one file's parse may add (RLIMIT_AS in the child); beyond it the file gets an error."""
+
+PARSE_TIMEOUT_S = 600.0
+"""Wall-clock time one file's parse may take, OCR and LibreOffice included (their own budgets are lower)."""
+
 MAX_LEGACY_WORD_BYTES = 64 * 1024 * 1024
 """DOC / WPS files above this are refused before LibreOffice starts."""
 
