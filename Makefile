@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages the tests need: OCR for scanned PDFs, a CJK font to draw test pages, poppler (reference text), LibreOffice (DOC/WPS).
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei poppler-utils libreoffice-writer-nogui
+# Debian packages the tests need: OCR for scanned PDFs, a CJK font to draw test pages, poppler (reference text), LibreOffice (DOC/WPS),
+# Chromium (the report is opened in headless Chromium).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei poppler-utils libreoffice-writer-nogui chromium
 
 .PHONY: setup system-deps run test bench clean-outputs
 

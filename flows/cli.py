@@ -31,7 +31,8 @@ Keywords = Annotated[Optional[list[str]], typer.Option(
 MaxDocs = Annotated[Optional[int], typer.Option("--max-docs", help="Stop each source after this many documents.")]
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the findings tables.")]
 Formats = Annotated[Optional[list[str]], typer.Option(
-    "--format", "-f", help="csv, parquet and/or md (repeatable). Default: csv and parquet.")]
+    "--format", "-f", help="Extra files besides the CSV and Parquet tables (always written): md, xlsx, html, corpus "
+                           "(repeatable), e.g. --format xlsx --format html.")]
 
 
 def _prepare_prefect(verbose: bool) -> None:
@@ -104,6 +105,33 @@ def run(input_dir: Annotated[Optional[Path], typer.Option(
 
     _report_written(run_flow(str(input_dir) if input_dir else None, str(out), str(store), sources, keywords,
                              max_docs, formats))
+
+
+@app.command()
+def browse(store: Store = DEFAULT_STORE,
+           sources: Annotated[Optional[list[str]], typer.Option(
+               "--source", "-s", help="Only documents of this source (repeatable). Default: the whole store.")] = None,
+           folder: Annotated[Optional[Path], typer.Option(
+               "--dir", help="Where to write policy-miner.db and metadata.json (default: build/browse).")] = None,
+           port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8001,
+           serve: Annotated[bool, typer.Option(help="Serve with Datasette after building (--no-serve: build only).")]
+           = True) -> None:
+    """Publish documents (metadata + full text) and every findings table in one SQLite database with jieba
+    full-text search, and serve it with Datasette on 127.0.0.1 (facets: region, province, mode, year, issuer)."""
+    from pipeline.export import collect_findings, findings_manifest
+    from pipeline.exports import browse as browsing
+    from pipeline.manifest import RunInfo
+    from pipeline.store import CorpusStore
+
+    with CorpusStore(store) as corpus:
+        findings = collect_findings(corpus, corpus.doc_ids(sources) if sources else None)
+    manifest = findings_manifest(findings, RunInfo(command="browse", sources=tuple(sources or ()), store=str(store)))
+    database, meta = browsing.write_browse(findings, manifest, folder or browsing.BROWSE_DIR)
+    typer.echo(f"wrote {database} ({len(findings.documents)} documents) and {meta}")
+    if serve:
+        typer.echo(f"serving at http://127.0.0.1:{port}/ (Ctrl-C to stop); full-text search: "
+                   f"http://127.0.0.1:{port}/{browsing.DATABASE_NAME}/search")
+        raise typer.Exit(browsing.serve(database, meta, port))
 
 
 @app.command()

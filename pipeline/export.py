@@ -350,10 +350,16 @@ def _write_all(findings: Findings, folder: Path, formats: set[str], run: RunInfo
 
 
 def _manifest(findings: Findings, folder: Path, formats: set[str], run: RunInfo, started: str) -> dict:
-    counts = {name: len(table) for name, table in findings.all_tables().items()}
+    return findings_manifest(findings, run, formats, [p for p in folder.iterdir() if p.name != "manifest.json"],
+                             started)
+
+
+def findings_manifest(findings: Findings, run: RunInfo, formats: Iterable[str] = ALWAYS,
+                      files: Iterable[Path] = (), started: str | None = None) -> dict:
+    """The manifest of these findings (pipeline.manifest.build_manifest with the findings' counts and scope)."""
     return build_manifest(
         run, store_path=findings.store_path, store_documents=findings.store_documents,
         content_keys={doc_id: s.raw.content_key for doc_id, s in findings.stored.items()},
         result_versions=(r.classification.model_version for r in findings.results.values() if r.classification),
-        formats=formats, counts=counts, files=[p for p in folder.iterdir() if p.name != "manifest.json"],
-        started_at=started)
+        formats=formats, counts={name: len(table) for name, table in findings.all_tables().items()},
+        files=files, started_at=started or now_iso())
