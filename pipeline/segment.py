@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from pipeline.config import LEXICON_DIR
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
+from pipeline.regions import region_words
 from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
 SENTENCE_END = ("。", "！", "？", "!", "?")
@@ -34,38 +35,19 @@ preferably at a '；', so that evidence stays readable and spaCy docs stay small
 
 
 @dataclass(frozen=True)
-class Region:
-    name: str  # canonical administrative name, e.g. 浙江省
-    level: str  # national (全国: central organs) | province | city | district
-    parent: str = ""
-    short: str = ""  # one-character abbreviation used in 文号 prefixes (浙, 粤 …)
-    aliases: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Lexicon:
     """The domain vocabulary, read from ``corpora/lexicon/`` (editable without touching code)."""
 
     words: tuple[str, ...]  # jieba user dictionary entries
-    regions: tuple[Region, ...]
     industries: tuple[str, ...]
-
-    def region_by_alias(self) -> dict[str, Region]:
-        """Every name and alias → its region (longest names win on overlap at match time)."""
-        table: dict[str, Region] = {}
-        for region in self.regions:
-            for alias in (region.name, *region.aliases):
-                table.setdefault(alias, region)
-        return table
 
 
 @cache
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     words = tuple(_dict_lines(directory / "domain.txt"))
-    regions = tuple(_read_regions(directory / "regions.tsv"))
     industries_file = directory / "industries.txt"
     industries = tuple(_dict_lines(industries_file)) if industries_file.exists() else ()
-    return Lexicon(words=words, regions=regions, industries=industries)
+    return Lexicon(words=words, industries=industries)
 
 
 def _dict_lines(path: Path) -> Iterator[str]:
@@ -75,14 +57,6 @@ def _dict_lines(path: Path) -> Iterator[str]:
             yield line.split()[0]
 
 
-def _read_regions(path: Path) -> Iterator[Region]:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, level, parent, short, aliases = (line.split("\t") + [""] * 5)[:5]
-        yield Region(name, level, parent, short, tuple(a for a in aliases.split(",") if a))
-
-
 @cache
 def _configure_jieba() -> None:
     """Teach the global jieba (which spaCy's segmenter calls) every lexicon term, once."""
@@ -90,10 +64,8 @@ def _configure_jieba() -> None:
     lexicon = load_lexicon()
     for word in (*lexicon.words, *lexicon.industries):
         jieba.add_word(word, freq=2000)
-    for region in lexicon.regions:
-        for alias in (region.name, *region.aliases):
-            if len(alias) > 1:
-                jieba.add_word(alias, freq=2000)
+    for name, _ in region_words():
+        jieba.add_word(name, freq=2000)
     jieba.initialize()
 
 
@@ -138,9 +110,7 @@ def zh_sentencizer(doc: Doc) -> Doc:
 
 
 def _entity_patterns(lexicon: Lexicon) -> list[dict]:
-    patterns = [{"label": "REGION", "pattern": alias, "id": region.name}
-                for region in lexicon.regions if region.level != "national"
-                for alias in (region.name, *region.aliases) if len(alias) > 1]
+    patterns = [{"label": "REGION", "pattern": name, "id": full_name} for name, full_name in region_words()]
     patterns += [{"label": "INDUSTRY", "pattern": name} for name in lexicon.industries]
     patterns += [{"label": "ROLE", "pattern": term} for term in ROLE_TERMS]
     patterns += [{"label": "MODE_TERM", "pattern": term} for term in MODE_TERMS]

@@ -1,41 +1,37 @@
-"""Which region a sentence speaks about.
+"""Which region a document, and each of its sentences, speaks about.
 
-A document normally describes its issuer's region (meta.region, set by the
-parser from 发文机关/文号/URL, else the region named in its title or first
-lines).  Comparison texts — a research paper, a flattened table of several
-provinces — switch region mid-document: a paragraph that *opens* with a region
-name used as a row label ("浙江 “九个一”机制", "天津市：…") or a section heading
-naming one region ("2.2 以重庆两江新区为例") starts a block for that region,
-which lasts until the next section heading.  A prose paragraph opening with a
-region and mentioning the mechanism switches that paragraph only.
+The document's region comes from the one resolver, :func:`pipeline.regions.resolve_region`, over
+the metadata (issuer, 文号, title, the region a source or portal states) and the body text; this
+module adds only what is particular to extraction: a national standard (GB/T …) is about 全国.
+
+Comparison texts — a research paper, a flattened table of several provinces — switch region
+mid-document: a paragraph that *opens* with a region name used as a row label ("浙江 “九个一”机制",
+"天津市：…") or a section heading naming one region ("2.2 以重庆两江新区为例") starts a block for that
+region, which lasts until the next section heading.  A prose paragraph opening with a region and
+mentioning the mechanism switches that paragraph only.  Names are found by the division list's
+matcher (:func:`pipeline.regions.find_mentions`), settled against the document's own region.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Iterable
 
+from pipeline.extract.text import SECTION_HEADING, strip_marker
 from pipeline.models import SegmentedDocument, Sentence
-from pipeline.segment import Region, load_lexicon
-from pipeline.extract.text import SECTION_HEADING, region_alias_pattern, strip_marker
+from pipeline.regions import Division, Evidence, Resolution, find_mentions, lookup, resolve_region
 
 LABEL_AFTER_REGION = re.compile(r"^[\s\t：:｜|]")
 
-
-@cache
-def _regions_by_name() -> dict[str, Region]:
-    return {region.name: region for region in load_lexicon().regions}
+NATIONAL_STANDARD = re.compile(r"(?:国家|行业)标准|\b(?:GB|[A-Z]{2})(?:/[TZ])?\s*\d+(?:\.\d+)?\s*[—-]\s*\d{4}")
+"""A national or industry standard (GB/T 1234—2024, YD/T …, 行业标准): issued by central organs, so about 全国."""
 
 
 def full_name(name: str) -> str:
-    """Naming convention for output rows: provinces and cities as listed, districts with their city (重庆市两江新区)."""
-    regions = _regions_by_name()
-    region = regions.get(name) or load_lexicon().region_by_alias().get(name)
-    if region is None:
-        return name
-    if region.level == "district" and region.parent and not region.name.startswith(region.parent):
-        return region.parent + region.name
-    return region.name
+    """Naming convention for output rows: provinces and cities as listed, county-level units and new
+    areas with their city (重庆市两江新区); a name the division list does not know stays as it is."""
+    division = lookup(name)
+    return division.full_name if division else name
 
 
 def canonical_region(text: str) -> str:
@@ -43,84 +39,48 @@ def canonical_region(text: str) -> str:
     text = text.strip()
     if not text:
         return ""
-    aliases = load_lexicon().region_by_alias()
-    if text in aliases:
-        return full_name(aliases[text].name)
-    found = [name for name, _ in mentions_in_text(text)]
-    return found[-1] if found else ""
+    if division := lookup(text):
+        return division.full_name
+    found = mentions_in_text(text)
+    return found[-1][0] if found else ""
 
 
-def mentions_in_text(text: str) -> list[tuple[str, int]]:
-    """Regions named in a text as (full name, character offset); a city directly followed by
-    one of its districts (重庆两江新区) counts once, as the district."""
-    aliases = load_lexicon().region_by_alias()
-    found: list[tuple[str, int]] = []
-    previous_end = -1
-    for match in region_alias_pattern().finditer(text):
-        region = aliases[match.group(0)]
-        name = full_name(region.name)
-        if found and region.level == "district" and previous_end == match.start() and found[-1][0] == full_name(region.parent):
-            found[-1] = (name, found[-1][1])
-        else:
-            found.append((name, match.start()))
-        previous_end = match.end()
-    return found
+def _settled(text: str, context: Iterable[Division] = ()) -> list[tuple[Division, int, int]]:
+    return [(m.division, m.start, m.end) for m in find_mentions(text, context) if m.division is not None]
 
 
-def mentions(sentence: Sentence) -> list[tuple[str, int]]:
-    return mentions_in_text(sentence.text)
+def mentions_in_text(text: str, context: Iterable[Division] = ()) -> list[tuple[str, int]]:
+    """Regions named in a text as (full name, character offset); a city directly followed by one of
+    its units (重庆两江新区) counts once, as the unit; ``context`` settles shared names (鼓楼区)."""
+    return [(division.full_name, start) for division, start, _ in _settled(text, context)]
 
 
-NATIONAL_STANDARD = re.compile(r"(?:国家|行业)标准|\b(?:GB|[A-Z]{2})(?:/[TZ])?\s*\d+(?:\.\d+)?\s*[—-]\s*\d{4}")
-"""A national or industry standard (GB/T 1234—2024, YD/T …, 行业标准): issued by central organs, so about 全国."""
+def mentions(sentence: Sentence, context: Iterable[Division] = ()) -> list[tuple[str, int]]:
+    return mentions_in_text(sentence.text, context)
 
-LEVEL_DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3}
+
+def document_resolution(doc: SegmentedDocument) -> Resolution:
+    """The resolver's answer for a document: metadata first, the region its source states as the
+    site, the paragraphs' text as the body."""
+    meta = doc.meta
+    body = "\n".join(s.text for s in doc.sentences if s.locator.startswith("p"))
+    return resolve_region(Evidence(issuer=meta.issuer, doc_number=meta.doc_number, title=meta.title,
+                                   site=(meta.region,) if meta.region else (), body=body))
 
 
 def document_region(doc: SegmentedDocument) -> str:
-    """The region a document is about: the most specific region its metadata, issuer and title agree on.
-
-    A portal's region (meta.region) is often the province while the page is about one of its
-    cities or new areas (湖南湘江新区…); a more specific region named by the issuer or title that lies
-    inside the portal's region wins, so that its chains never overwrite the province's row.  Without
-    metadata, the first lines decide; a national standard is 全国."""
-    region = canonical_region(doc.meta.region)
-    for text in (doc.meta.issuer, doc.meta.title):
-        for name, _ in mentions_in_text(text):
-            if not region or _is_within(name, region) and _depth(name) > _depth(region):
-                region = name
-    if region:
-        return region
+    """Full name of the region a document is about; a national standard without any other evidence
+    is 全国; '' when nothing decides."""
+    resolution = document_resolution(doc)
+    if resolution.division is not None:
+        return resolution.name
     opening = [s for s in doc.sentences[:4] if s.locator.startswith("p")]
-    for sentence in opening:
-        if found := mentions(sentence):
-            return found[0][0]
     return "全国" if any(NATIONAL_STANDARD.search(s.text) for s in opening) else ""
-
-
-def _region(name: str) -> Region | None:
-    return _regions_by_name().get(name) or load_lexicon().region_by_alias().get(name)
-
-
-def _depth(name: str) -> int:
-    region = _region(name)
-    return LEVEL_DEPTH.get(region.level, 0) if region else 0
-
-
-def _is_within(name: str, ancestor: str) -> bool:
-    """``name`` is ``ancestor`` or lies inside it (district → city → province)."""
-    seen: set[str] = set()
-    while name and name not in seen:
-        if name == ancestor:
-            return True
-        seen.add(name)
-        region = _region(name)
-        name = full_name(region.parent) if region and region.parent else ""
-    return False
 
 
 def sentence_regions(doc: SegmentedDocument, default: str) -> dict[int, str]:
     """Region of every sentence index (see module docstring); table rows keep the document's region."""
+    context = tuple(d for d in (lookup(default),) if d is not None)
     regions: dict[int, str] = {}
     block, block_scope = default, ""  # scope: "section" until the next heading, "paragraph" for one paragraph
     previous_paragraph = ""
@@ -133,7 +93,7 @@ def sentence_regions(doc: SegmentedDocument, default: str) -> dict[int, str]:
         if new_paragraph:
             if block_scope == "paragraph":
                 block, block_scope = default, ""
-            switch = _block_switch(sentence)
+            switch = _block_switch(sentence, context)
             if switch:
                 block, block_scope = switch
             elif SECTION_HEADING.match(sentence.text):
@@ -142,9 +102,9 @@ def sentence_regions(doc: SegmentedDocument, default: str) -> dict[int, str]:
     return regions
 
 
-def _block_switch(sentence: Sentence) -> tuple[str, str] | None:
+def _block_switch(sentence: Sentence, context: tuple[Division, ...]) -> tuple[str, str] | None:
     """(region, scope) when this paragraph-opening sentence starts a region block."""
-    found = mentions(sentence)
+    found = mentions(sentence, context)
     if not found:
         return None
     if SECTION_HEADING.match(sentence.text) and len({name for name, _ in found}) == 1 and len(sentence.text) <= 60:
@@ -172,16 +132,14 @@ def opens_with_region_label(text: str) -> bool:
 def region_label(text: str) -> tuple[str, str] | None:
     """(full region name, the text after it) when ``text`` opens with a region name, else None."""
     body = strip_marker(text)
-    found = mentions_in_text(body)
+    found = _settled(body)
     if not found or found[0][1] != 0:
         return None
-    return found[0][0], _after_region_name(body)
+    return found[0][0].full_name, body[found[0][2]:]
 
 
 def _after_region_name(body: str) -> str:
-    """Text after the region name that opens ``body`` (longest alias that matches)."""
-    aliases = sorted((alias for alias in load_lexicon().region_by_alias() if body.startswith(alias)), key=len)
-    rest = body[len(aliases[-1]):] if aliases else body
-    district = next((a for a in sorted(load_lexicon().region_by_alias(), key=len, reverse=True)
-                     if rest.startswith(a) and len(a) > 1), "")
-    return rest[len(district):]
+    """Text after the region name (with any of its own units: 重庆两江新区) that opens ``body``."""
+    found = _settled(body)
+    return body[found[0][2]:] if found and found[0][1] == 0 else body
+

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
+from pipeline.regions import region_words
 from pipeline.segment import load_lexicon
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "双": 2}
@@ -186,9 +187,9 @@ def is_chain_name(name: str) -> bool:
 
 @cache
 def region_alias_pattern() -> re.Pattern[str]:
-    """All region names and aliases, longest first.  Matched on characters, not on jieba tokens:
-    jieba keeps words such as 湖南省人民政府 whole, so a token-level entity pattern for 湖南省 misses them."""
-    aliases = sorted((a for a in load_lexicon().region_by_alias() if len(a) > 1), key=len, reverse=True)
+    """All region names and aliases the resolver gives jieba, longest first.  Matched on characters, not on
+    jieba tokens: jieba keeps words such as 湖南省人民政府 whole, so a token-level entity pattern for 湖南省 misses them."""
+    aliases = sorted({name for name, _ in region_words()}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, aliases)))
 
 

@@ -14,13 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from pipeline.config import LEXICON_DIR
 from pipeline.models import DocumentMeta
 from pipeline.parse.text import normalise
-from pipeline.segment import Region, load_lexicon
+from pipeline.regions import Evidence, region_fields, resolve_region, site_division
 
 LABELS: dict[str, str] = {
     "索引号": "index_number", "统一编号": "index_number",
@@ -501,67 +498,31 @@ def doc_type_from_title(title: str) -> str:
     return ""
 
 
-# --- region ---------------------------------------------------------------------------------
-
-_LEVEL_RANK = {"district": 0, "city": 1, "province": 2}
-PORTAL_DOMAINS_FILE = LEXICON_DIR / "portal_domains.tsv"
-
+# --- region: pipeline/regions.py resolves it (issuer > 文号 > 落款 > title > site); these only ask it ------
 
 def region_in_text(text: str) -> str:
-    """The most specific region named in ``text`` (district > city > province), '' if none."""
-    hits = [(region, alias) for alias, region in _aliases().items() if alias in text]
-    if not hits:
-        return ""
-    region, _ = min(hits, key=lambda h: (_LEVEL_RANK.get(h[0].level, 3), -len(h[1]), text.find(h[1])))
-    return region.name
+    """The place an organ name names (广州市天河区科技工业和信息化局 → 广州市天河区, 国务院办公厅 → 全国), '' if none."""
+    return resolve_region(Evidence(issuer=text)).name
 
 
 def region_from_doc_number(doc_number: str) -> str:
-    """Region from a 文号 prefix via the lexicon's ``short`` column (浙政办发 → 浙江省)."""
-    for short, region in _shorts():
-        if doc_number.startswith(short):
-            return region.name
-    return ""
+    """Region from a 文号 prefix (浙政办发 → 浙江省, 穗府办规 → 广州市, 国办发 → 全国)."""
+    return resolve_region(Evidence(doc_number=doc_number)).name
 
 
 def region_from_url(url: str) -> str:
     """Region from a portal host: zj.gov.cn → 浙江省, rsj.gz.gov.cn → 广州市 (longest suffix wins)."""
-    host = (urlsplit(url).hostname or "").lower()
-    for suffix, name in _portal_domains():
-        if host == suffix or host.endswith("." + suffix):
-            return name
-    return ""
+    unit = site_division(url)
+    return unit.full_name if unit else ""
 
 
 def derive_region(meta: DocumentMeta, urls: Iterable[str] = ()) -> str:
-    """First region found in issuer, 文号, title, then the URLs."""
-    candidates = (region_in_text(meta.issuer), region_from_doc_number(meta.doc_number),
-                  region_in_text(meta.title), *(region_from_url(u) for u in urls))
-    return next((c for c in candidates if c), "")
+    """The region the metadata's evidence decides: issuer, 文号, title, then the landing page's site."""
+    return resolve_region(Evidence(issuer=meta.issuer, doc_number=meta.doc_number, title=meta.title,
+                                   site=tuple(urls))).name
 
 
 def complete(meta: DocumentMeta, urls: Iterable[str] = ()) -> DocumentMeta:
-    """Fill region and doc_type when nobody stated them."""
-    return replace(meta, region=meta.region or derive_region(meta, urls),
+    """Fill region (with its province and GB/T 2260 code) and doc_type when nobody stated them."""
+    return replace(meta, **region_fields(meta.region or derive_region(meta, urls)),
                    doc_type=meta.doc_type or doc_type_from_title(meta.title))
-
-
-@cache
-def _aliases() -> dict[str, Region]:
-    return {alias: region for alias, region in load_lexicon().region_by_alias().items() if len(alias) >= 2}
-
-
-@cache
-def _shorts() -> tuple[tuple[str, Region], ...]:
-    pairs = [(r.short, r) for r in load_lexicon().regions if r.short]
-    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
-
-
-@cache
-def _portal_domains(path: Path = PORTAL_DOMAINS_FILE) -> tuple[tuple[str, str], ...]:
-    """(host suffix, region) pairs from ``portal_domains.tsv``, longest suffix first."""
-    if not path.exists():
-        return ()
-    pairs = [tuple(line.split("\t")[:2]) for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#") and "\t" in line]
-    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))

