@@ -8,7 +8,9 @@ source kind cannot forget one of them:
   per-host delay), and the client says who it is in the User-Agent;
 * one request at a time per host by default, spaced by ``delay`` seconds;
 * 429 / 5xx / timeouts / connection resets / truncated bodies are retried with
-  exponential backoff, honouring ``Retry-After``;
+  exponential backoff, honouring ``Retry-After``, all within ``max_time`` for
+  the URL: attempts, waits and redirect hops share one budget, so a slow-drip
+  server costs at most ``max_time`` (plus one read ``timeout``), not retries ×;
 * bodies are streamed and abandoned past ``max_bytes``; redirects are followed
   by hand so that every hop is checked (http/https only, robots, loops, count);
 * conditional GET (``If-None-Match`` / ``If-Modified-Since``) from a
@@ -50,7 +52,7 @@ class Politeness:
     delay: float = 1.0  # seconds between request starts on one host
     concurrency: int = 2  # simultaneous requests per host (and documents in flight per source)
     timeout: float = 20.0  # seconds per connect/read
-    max_time: float = 300.0  # seconds for a whole download, so a trickling server cannot hold us forever
+    max_time: float = 300.0  # seconds for one URL in total (attempts, retry waits, redirects): a trickling server cannot hold us
     retries: int = 3  # extra attempts after a retryable failure
     backoff: float = 2.0  # first retry waits this long, doubling after each attempt
     max_retry_after: float = 120.0  # cap on a server's Retry-After
@@ -155,6 +157,7 @@ class Fetcher:
             request_headers["If-Modified-Since"] = validators.last_modified
         if params:
             url = str(httpx.URL(url, params={k: str(v) for k, v in params.items()}))
+        budget = _Budget(self.politeness.max_time)
         seen: set[str] = set()
         while True:
             _check_scheme(url)
@@ -164,7 +167,7 @@ class Fetcher:
             seen.add(url)
             if len(seen) > self.politeness.max_redirects + 1:
                 raise FetchError(url, f"more than {self.politeness.max_redirects} redirects")
-            response = self._with_retries(url, request_headers)
+            response = self._with_retries(url, request_headers, budget)
             if isinstance(response, str):  # a redirect target
                 url = response
                 continue
@@ -172,11 +175,12 @@ class Fetcher:
 
     # -- one URL, retried ---------------------------------------------------------
 
-    def _with_retries(self, url: str, headers: Mapping[str, str]) -> Response | str:
+    def _with_retries(self, url: str, headers: Mapping[str, str], budget: _Budget | None = None) -> Response | str:
+        budget = budget or _Budget(self.politeness.max_time)
         attempt = 0
         while True:
             try:
-                return self._attempt(url, headers)
+                return self._attempt(url, headers, budget)
             except FetchError as error:
                 if not error.retryable or attempt >= self.politeness.retries:
                     raise
@@ -191,12 +195,17 @@ class Fetcher:
                 wait = None
             if wait is None:
                 wait = self.politeness.backoff * 2**attempt
-            time.sleep(min(wait, self.politeness.max_retry_after))
+            wait = min(wait, self.politeness.max_retry_after)
+            if wait >= budget.remaining():
+                raise FetchError(url, f"gave up after {attempt + 1} attempts: another would pass max_time "
+                                      f"{self.politeness.max_time:g} s")
+            time.sleep(wait)
+            budget.spent += wait
             attempt += 1
 
-    def _attempt(self, url: str, headers: Mapping[str, str]) -> Response | str:
+    def _attempt(self, url: str, headers: Mapping[str, str], budget: _Budget) -> Response | str:
         limits = self.politeness
-        with self._gate(url).turn(), self._client.stream("GET", url, headers=headers) as reply:
+        with self._gate(url).turn(), budget.running(), self._client.stream("GET", url, headers=headers) as reply:
             status = reply.status_code
             if status in REDIRECT_STATUSES:
                 location = reply.headers.get("location")
@@ -218,7 +227,7 @@ class Fetcher:
             declared_length = reply.headers.get("content-length", "")
             if declared_length.isdigit() and int(declared_length) > limits.max_bytes:
                 raise FetchError(url, f"too large: Content-Length {declared_length} > max_bytes {limits.max_bytes}")
-            content = _read_limited(reply, url, limits)
+            content = _read_limited(reply, url, limits, budget)
         content_type = reply.headers.get("content-type", "")
         media_type = sniff_media_type(content, urlsplit(url).path, content_type)
         if media_type == HTML:
@@ -291,19 +300,45 @@ def _check_scheme(url: str) -> None:
         raise FetchError(url, "only http and https URLs are fetched")
 
 
-def _read_limited(reply: httpx.Response, url: str, limits: Politeness) -> bytes:
-    """Stream the body, abandoning it past max_bytes or max_time (h11 raises on short bodies)."""
-    started = time.monotonic()
+def _read_limited(reply: httpx.Response, url: str, limits: Politeness, budget: _Budget) -> bytes:
+    """Stream the body, abandoning it past max_bytes or the URL's max_time (h11 raises on short bodies).
+
+    Running out of time is final, not retried: a server that drips once is
+    likely to drip again, and a retry would only double the cost."""
     chunks: list[bytes] = []
     size = 0
     for chunk in reply.iter_bytes():
         size += len(chunk)
         if size > limits.max_bytes:
             raise FetchError(url, f"too large: more than max_bytes {limits.max_bytes} bytes")
-        if time.monotonic() - started > limits.max_time:
-            raise FetchError(url, f"download took longer than max_time {limits.max_time}s", retryable=True)
+        if budget.remaining() <= 0:
+            raise FetchError(url, f"download took longer than max_time {limits.max_time:g} s "
+                                  f"({size} bytes received): not retried")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+class _Budget:
+    """Time one URL may take: its attempts (from their turn at the host, not the queue for it) and the waits
+    between them.  Queueing for a host slot behind other downloads does not count against a URL."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.spent = 0.0
+        self._started: float | None = None
+
+    def remaining(self) -> float:
+        running = time.monotonic() - self._started if self._started is not None else 0.0
+        return self.seconds - self.spent - running
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        self._started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.spent += time.monotonic() - self._started
+            self._started = None
 
 
 def _retry_after(value: str) -> float | None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from pipeline.fetch import DEFAULT_USER_AGENT, FetchError, Fetcher, Politeness, 
 from pipeline.formats import PDF
 from pipeline.store import CacheEntry
 from replay.portals import pdf_bytes, static
-from replay.server import Huge, Redirect, Reply, ReplayServer, Reset, Slow, Truncated
+from replay.server import Huge, Query, Redirect, Reply, ReplayServer, Reset, Slow, Truncated
 
 FAST = Politeness(delay=0.0, timeout=0.3, retries=2, backoff=0.01, max_retry_after=0.05)
 GBK_PAGE = "<html><head><title>关于建立产业链链长制的通知</title></head><body><p>链长制工作方案：由省领导担任链长。</p></body></html>"
@@ -179,3 +182,44 @@ def test_conditional_get_returns_304(server: ReplayServer, fetcher: Fetcher) -> 
 def test_non_http_urls_are_refused(fetcher: Fetcher) -> None:
     with pytest.raises(FetchError, match="only http and https"):
         fetcher.get("file:///etc/passwd")
+
+
+@dataclass
+class Drip:
+    """Sends a body one byte at a time, each within the read timeout, for far longer than max_time."""
+
+    size: int = 10_000
+    pause: float = 0.05
+
+    def respond(self, handler: BaseHTTPRequestHandler, query: Query) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/pdf")
+        handler.send_header("Content-Length", str(self.size))
+        handler.end_headers()
+        handler.close_connection = True
+        try:
+            for _ in range(self.size):
+                handler.wfile.write(b"0")
+                handler.wfile.flush()
+                time.sleep(self.pause)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def test_slow_drip_is_abandoned_once_at_max_time_not_retried(server: ReplayServer) -> None:
+    server.route("/drip.pdf", Drip())
+    with Fetcher(replace(FAST, max_time=1.0, timeout=5.0, retries=3)) as client:
+        with pytest.raises(FetchError) as caught:
+            client.get(server.url("/drip.pdf"))
+    assert caught.value.message.startswith("download took longer than max_time 1 s (")
+    assert caught.value.message.endswith("bytes received): not retried")
+    assert server.hits["/drip.pdf"] == 1
+
+
+def test_retries_stop_when_the_next_wait_would_pass_max_time(server: ReplayServer) -> None:
+    server.route("/busy", Reply("busy", status=503, headers={"Retry-After": "30"}))
+    with Fetcher(replace(FAST, max_time=5.0, retries=3, max_retry_after=60.0)) as client:
+        with pytest.raises(FetchError) as caught:
+            client.get(server.url("/busy"))
+    assert caught.value.message == "gave up after 1 attempts: another would pass max_time 5 s"
+    assert server.hits["/busy"] == 1
