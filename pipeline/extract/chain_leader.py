@@ -27,12 +27,13 @@ from dataclasses import dataclass, field, replace
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
 from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
+from pipeline.extract.learned import VERBS, Judge, chain_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import RoleClaim, role_claims
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
                                    normalise_concept, normalise_item, split_chain_list, split_items, strip_marker,
-                                   trim_to_count, unique)
+                                   trim_to_count, unique, unquote)
 
 CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
 """The mechanism is stated.  Deliberately not bare 链长: 产业链长、环节多 means "the chain is long"."""
@@ -40,13 +41,13 @@ CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
 MECHANISM_SUFFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径))?"
 """The head noun a slogan names (“3+3+N”工作体系, “4+4+N”产业链推进体系, “1+3+N”推进工作法): up to six modifiers, then the noun."""
-QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{1,24})[”\"」]")
-UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「\w]){NUMERAL}(?:个一|位一体)")
+QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{1,24})[”\"」’]")
+UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「‘\w])(?:{NUMERAL}(?:个一|位一体)|(?:{NUMERAL}|双)(?:链长|长)制)")
 COUNTED_SLOGAN = re.compile(
     rf"^(?:{NUMERAL}|[Nn])\s*(?:个|位|张|条|项|大|链|图|单|库|员|级|维|清单|方面|核心|抓手)|^一链一|^双"
     r"|^[^+＋\s]{1,6}(?:\s*[+＋]\s*[^+＋\s]{1,6})+$")
 """A slogan: a count (九个一, 三链融合, 双链长, 一链一策) or parts joined by + (3+3+N, 总链长+链长+链主)."""
-COUNT_OF_SLOGAN = re.compile(rf"^({NUMERAL})(?:个一|位一体|大\w{{0,4}}|项\w{{0,4}}|个(?:核心|重点|关键)\w{{0,4}})$|^(双)\w{{1,3}}$")
+COUNT_OF_SLOGAN = re.compile(rf"^({NUMERAL})(?:个一|位一体|链?长制|大\w{{0,4}}|项\w{{0,4}}|个(?:核心|重点|关键)\w{{0,4}})$|^(双)\w{{1,3}}$")
 CONNECTOR = re.compile(r"^\s*(?:[和与及+＋、]|加)?\s*$")
 ENUMERATION_LEAD = re.compile(r"^[，,\s]*[^，。；：:]{0,16}?(?:[，,]即|即|：|:|具体包括|主要包括|包括|具体为|分别是|分别为)")
 ADDRESSEE = re.compile(r"^各[^。]*[：:]$")
@@ -85,6 +86,7 @@ class _Draft:
     """A region's scheme while it is being read (mutable; frozen into ChainLeaderScheme at the end)."""
 
     region: str
+    judge: Judge = field(default_factory=Judge)
     concept: str = ""
     model: list[str] = field(default_factory=list)
     chains: list[str] = field(default_factory=list)
@@ -95,11 +97,44 @@ class _Draft:
         if evidence not in self.evidence.setdefault(cell, []):
             self.evidence[cell].append(evidence)
 
-    def add_chains(self, names: Iterable[str], evidence: Evidence) -> None:
-        new = [n for n in names if n not in self.chains]
+    def add_chains(self, names: list[str], evidence: Evidence, source: str, promised: int | None = None) -> None:
+        """Chain candidates of one list; the judge keeps the names that are key chains of the scheme.  Each
+        name is offered whole and without its first words (了重卡…, 大力发展现代家纺: a list's lead-in often
+        sticks to its first item); the judge's most probable reading above its threshold wins."""
+        new: list[str] = []
+        known_share = known_industry_share(names)
+        for position, name in enumerate(names):
+            best, best_probability = "", -1.0
+            for variant, dropped in _name_variants(name):
+                features = chain_features(variant, source, evidence.text, len(names), position, promised, dropped,
+                                          known_share)
+                probability = self.judge.probability("chain", features)
+                if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
+                    best, best_probability = variant, probability
+            if best and best not in self.chains and best not in new:
+                new.append(best)
         if new:
             self.chains.extend(new)
             self.cite("key_chains", evidence)
+
+
+LEAD_IN_WORD = re.compile(rf"^(?:{VERBS.pattern}|[了出在对以将把向从由为与和及等的是有市省区县全我本各大力])+$")
+"""Words that open a clause rather than a name: verbs, function words, scope words (全市, 大力发展, 了…)."""
+
+
+def _name_variants(name: str) -> list[tuple[str, str]]:
+    """(reading, words dropped before it): the name, then the name without its first one to three jieba words
+    when those are lead-in words (大力发展现代家纺 → 现代家纺; 纳米新材料 stays whole)."""
+    words = tokenize(name)
+    variants = [(name, "")]
+    for cut in range(1, min(3, len(words) - 1) + 1):
+        dropped = "".join(words[:cut])
+        if not LEAD_IN_WORD.match(dropped):
+            break
+        rest = chain_name("".join(words[cut:]))
+        if rest and all(rest != known for known, _ in variants):
+            variants.append((rest, dropped))
+    return variants
 
 
 def has_cue(doc: SegmentedDocument) -> bool:
@@ -160,31 +195,35 @@ def numeral_flags(concept: str, model: tuple[str, ...]) -> tuple[str, ...]:
     return (f"concept numeral {numeral} ≠ {len(model)} components",)
 
 
-def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
+def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str], judge: Judge | None = None
                          ) -> tuple[list[ChainLeaderScheme], list[ChainRow]]:
-    """Schemes (one per region the document describes) and chain rows of one document."""
+    """Schemes (one per region the document describes) and chain rows of one document.  The structure
+    rules propose candidates; ``judge`` (default: the trained scorer in models/) keeps or ranks them."""
     if not has_cue(doc):
         return [], []
+    judge = judge or default_judge()
     drafts: dict[str, _Draft] = {}
-    rows: list[ChainRow] = []
     paragraphs = [s for s in doc.sentences if s.locator.startswith("p")]
 
     def draft(region: str) -> _Draft:
-        return drafts.setdefault(region, _Draft(region))
+        return drafts.setdefault(region, _Draft(region, judge))
 
     _read_concepts_and_models(doc, paragraphs, sentence_region, draft)
     for sentence in paragraphs:
         region = sentence_region.get(sentence.index, "")
-        for names in _chain_lists(sentence.text):
-            draft(region).add_chains(names, _evidence(doc, sentence))
+        for source, names, promised in _chain_lists(sentence.text):
+            draft(region).add_chains(names, _evidence(doc, sentence), source, promised)
+        for name in _named_chains(sentence.text):  # a single chain named in prose (有色金属产业链链长…)
+            draft(region).add_chains([name], _evidence(doc, sentence), "mention")
     title = doc.meta.title or (paragraphs[0].text if paragraphs else "")
     if CUE.search(title) and paragraphs:  # a one-chain scheme names its chain in the title
         draft(sentence_region.get(paragraphs[0].index, "")).add_chains(
-            [name for _, name in _chain_mentions(title)], _evidence(doc, paragraphs[0]))
-    rows += _chain_items(doc, paragraphs, sentence_region, draft)
-    rows += _chain_table_rows(doc, sentence_region)
-    for row in rows:
-        draft(row.region).add_chains([row.chain], row.evidence)
+            [name for _, name in _chain_mentions(title)], _evidence(doc, paragraphs[0]), "title")
+    found = [("item", row) for row in _chain_items(doc, paragraphs, sentence_region, draft)]
+    found += [("table", row) for row in _chain_table_rows(doc, sentence_region)]
+    for source, row in found:
+        draft(row.region).add_chains([row.chain], row.evidence, source)
+    rows = [row for _, row in found if row.chain in draft(row.region).chains]
     schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
                                                                              {"总链长", "链长"} & d.roles.keys())]
     schemes += _comparison_table_schemes(doc)
@@ -209,54 +248,129 @@ def _evidence(doc: SegmentedDocument, sentence: Sentence) -> Evidence:
     return Evidence(doc.doc_id, sentence.text, sentence.index, sentence.locator)
 
 
+ModelList = tuple[list[str], list[Sentence], str]
+"""Candidate components of a scheme: the items, the sentences they were read from, and how (after / before /
+next / headings / parts / counted / quoted_list)."""
+
+
 @dataclass
 class _Candidate:
     """A slogan of one region, over all its mentions: where it was first seen and what attests it."""
 
     concept: Concept
+    counted: bool
     sentence: Sentence
     position: int
     in_lead: bool = False
-    model: tuple[list[str], list[Sentence]] | None = None
+    in_title: bool = False
+    near_cue: bool = False
+    mentions: int = 0
+    model: ModelList | None = None
 
     def rank(self) -> tuple[bool, bool, int]:
         return self.model is not None, self.in_lead, -self.position
 
+    def features(self, paragraphs: int) -> dict[str, float]:
+        text, concept = self.sentence.text, self.concept
+        body = unquote(QUOTED.match(concept.text).group(1)) if QUOTED.match(concept.text) else concept.text
+        return concept_features(concept.text, body, text[max(0, concept.start - 6):concept.start], text[concept.end:],
+                                counted=self.counted, in_title=self.in_title, in_lead=self.in_lead,
+                                near_cue=self.near_cue, has_model=self.model is not None, count=concept.count,
+                                model_size=len(self.model[0]) if self.model else 0,
+                                position=self.position / max(1, paragraphs), mentions=self.mentions, sentence=text)
+
+
+def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
+    """Every slogan a sentence offers, with whether it is counted: the counted slogans of :func:`find_concepts`
+    and quoted labels with a mechanism noun (“链长+链主”工作体系 is counted; “链长制”工作机制 is not)."""
+    counted = find_concepts(text)
+    found = [(c, True) for c in counted]
+    for match in QUOTED.finditer(text):
+        if any(c.start <= match.start() < c.end for c in counted):
+            continue
+        suffix = re.match(MECHANISM_SUFFIX, text[match.end():])
+        if suffix and suffix.group(0):
+            found.append((Concept(text[match.start():match.end() + len(suffix.group(0))], match.start(),
+                                  match.end() + len(suffix.group(0)), None), False))
+    return sorted(found, key=lambda pair: pair[0].start)
+
 
 def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, draft) -> None:
-    """Each region's concept is its best-attested slogan: one whose components are enumerated or
-    defined beats one in the title or first paragraph, which beats a passing mention near the
-    mechanism — so “一链一策” said in passing never displaces the scheme's own “三链融合”格局.  The
-    components are read at whichever mention enumerates them (a heading “三、建立“九个一”工作机制”
-    is often followed by the sentence that does)."""
+    """Each region's concept is the slogan the judge scores highest (without a trained judge: one whose
+    components are enumerated or defined beats one in the title or first paragraph, which beats a passing
+    mention near the mechanism).  The components are read at whichever mention enumerates them (a heading
+    “三、建立“九个一”工作机制” is often followed by the sentence that does), and the judge keeps the items
+    that are components."""
     lead = {s.locator for s in paragraphs[:2]}
     candidates: dict[str, dict[str, _Candidate]] = {}
     for position, sentence in enumerate(paragraphs):
         region = sentence_region.get(sentence.index, "")
-        concepts = find_concepts(sentence.text)
-        for order, concept in enumerate(concepts):
+        concepts = concept_candidates(sentence.text)
+        for order, (concept, counted) in enumerate(concepts):
             last_in_sentence = order == len(concepts) - 1
             model = _model_after(concept, position, paragraphs, look_beyond=last_in_sentence)
-            in_lead = sentence.locator in lead or normalise_concept(concept.text) in normalise_concept(doc.meta.title)
-            if not (model or in_lead or _near_cue(position, paragraphs)):
+            in_title = bool(doc.meta.title) and normalise_concept(concept.text) in normalise_concept(doc.meta.title)
+            in_lead = sentence.locator in lead
+            near_cue = _near_cue(position, paragraphs)
+            if not (model or in_lead or in_title or near_cue):
                 continue
             known = candidates.setdefault(region, {}).setdefault(
-                normalise_concept(concept.text), _Candidate(concept, sentence, position))
-            known.in_lead = known.in_lead or in_lead
+                normalise_concept(concept.text), _Candidate(concept, counted, sentence, position))
+            known.in_lead, known.in_title = known.in_lead or in_lead, known.in_title or in_title
+            known.near_cue = known.near_cue or near_cue
+            known.mentions += 1
             known.model = known.model or model
     for region, found in candidates.items():
-        best = max(found.values(), key=_Candidate.rank)
         scheme = draft(region)
-        scheme.concept = best.concept.text
-        scheme.cite("concept", _evidence(doc, best.sentence))
-        if best.model:
-            scheme.model = best.model[0]
-            for used in best.model[1]:
-                scheme.cite("model", _evidence(doc, used))
+        judge = scheme.judge
+        scored = []
+        for candidate in found.values():
+            features = candidate.features(len(paragraphs))
+            kept = judge.keep("concept", candidate.concept.text, features, region)
+            if candidate.counted or judge.models:
+                scored.append((judge.probability("concept", features), kept, candidate))
+        if not scored:
+            continue
+        if judge.models:
+            scored.sort(key=lambda item: (-item[0], item[2].position))
+        else:
+            scored.sort(key=lambda item: item[2].rank(), reverse=True)
+        probability, kept, best = scored[0]
+        if kept:
+            scheme.concept = best.concept.text
+            scheme.cite("concept", _evidence(doc, best.sentence))
+        modelled = next((c for _, _, c in scored if c.model and (c is best or not kept)), None)
+        if modelled:
+            _take_model(doc, scheme, modelled.model, modelled.concept.count)
     for sentence in paragraphs:
         scheme = draft(sentence_region.get(sentence.index, ""))
         if not scheme.model and CUE.search(sentence.text) and (items := _counted_enumeration(sentence.text)):
-            scheme.model = items
+            _take_model(doc, scheme, (items, [sentence], "counted"), None)
+        if not scheme.model and CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
+            _take_model(doc, scheme, (items, [sentence], "quoted_list"), None)
+
+
+QUOTED_LIST = re.compile(r"[“\"「]([^“”\"「」\n]{6,90})[”\"」]")
+
+
+def _quoted_enumeration(text: str) -> list[str]:
+    """The parts of a principle quoted whole: 按照“一个产业链、一个方案、四个清单、一套班子、一抓到底”的原则."""
+    for match in QUOTED_LIST.finditer(text):
+        if match.group(1).count("、") >= 2 and len(items := split_items(match.group(1))) >= 3:
+            return items
+    return []
+
+
+def _take_model(doc: SegmentedDocument, scheme: _Draft, model: ModelList, promised: int | None) -> None:
+    """The judge's pick of a candidate list's items becomes the scheme's model."""
+    items, used, source = model
+    counted = _counted_share(items) if items else False
+    kept = [item for position, item in enumerate(items) if scheme.judge.keep(
+        "component", item, component_features(item, source, len(items), position, promised, float(counted)),
+        scheme.region)]
+    if kept:
+        scheme.model = kept
+        for sentence in used:
             scheme.cite("model", _evidence(doc, sentence))
 
 
@@ -266,25 +380,38 @@ def _near_cue(position: int, paragraphs: list[Sentence]) -> bool:
 
 
 def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], look_beyond: bool = True
-                 ) -> tuple[list[str], list[Sentence]] | None:
+                 ) -> ModelList | None:
+    """Components of a concept (see :func:`_enumerated_model`); a slogan that names its parts
+    (“链长+链主”) has those parts as components unless an enumeration explains each of them in turn
+    (工委书记任总链长、管委主任任链长、龙头企业任链主)."""
+    enumerated = _enumerated_model(concept, position, paragraphs, look_beyond)
+    parts = slogan_parts(concept.text)
+    if parts and not (enumerated and len(enumerated[0]) == len(parts)
+                      and all(part in item for part, item in zip(parts, enumerated[0]))):
+        return parts, [paragraphs[position]], "slogan_parts"
+    return enumerated
+
+
+def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence], look_beyond: bool = True
+                      ) -> ModelList | None:
     """Components of a concept, looked for in its sentence, the two sentences after it, then the numbered
     items after it.  Only the last slogan of a sentence may claim what follows the sentence: in
     “坚持“一链一策”，构建“三链融合”格局。（一）…” the items belong to 三链融合."""
     sentence = paragraphs[position]
     defined = _part_definitions(concept, paragraphs[position:position + 5])
     if defined:
-        return defined
+        return (*defined, "parts")
     least = 2 if (concept.count or 3) <= 2 else 3
     after = sentence.text[concept.end:]
     lead = ENUMERATION_LEAD.match(after)
     items = split_items(after[lead.end():] if lead else after)
     if _is_enumeration(items, concept, least, bool(lead)):
-        return items, [sentence]
+        return items, [sentence], "after"
     before = re.sub(r"的\s*$", "", sentence.text[:concept.start])
     before = LIST_VERBS.sub("", re.split(r"[，,：:]", before)[-1]) if before else ""
     items = split_items(before)
     if _is_enumeration(items, concept, least, False):
-        return items, [sentence]
+        return items, [sentence], "before"
     if not look_beyond:
         return None
     for following in paragraphs[position + 1:position + 3]:
@@ -297,8 +424,25 @@ def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], lo
         lead = ENUMERATION_LEAD.match(following.text)
         items = split_items(following.text[lead.end():] if lead else following.text)
         if _is_enumeration(items, concept, least, bool(lead)):
-            return items, [following]
-    return _numbered_headings(position, paragraphs, concept.count)
+            return items, [following], "next"
+    headings = _numbered_headings(position, paragraphs, concept.count)
+    return (*headings, "headings") if headings else None
+
+
+def slogan_parts(concept: str) -> list[str]:
+    """The named parts of a slogan that lists its components itself: “链长+链主” → 链长、链主;
+    “一链一专班一机构” → 一链、一专班、一机构.  Numeral parts (“1+N”) and two-part 一X一Y slogans
+    (“一链一策”, a motto rather than a list) name none."""
+    quoted = QUOTED.search(concept)
+    body = quoted.group(1).strip() if quoted else ""
+    parts = [p.strip() for p in re.split(r"[+＋]", body)]
+    if len(parts) >= 2 and not any(re.fullmatch(rf"(?:{NUMERAL}|[NnXx])\S{{0,6}}", p) or
+                                   re.match(rf"^(?:{NUMERAL}|[NnXx])[个项张条名家大]", p) for p in parts):
+        return unique(parts)
+    ones = re.findall(r"一[^一]+", body)
+    if len(ones) >= 3 and "".join(ones) == body:
+        return ones
+    return []
 
 
 def _is_enumeration(items: list[str], concept: Concept, least: int, introduced: bool) -> bool:
@@ -409,9 +553,10 @@ def _counted_enumeration(text: str) -> list[str]:
     return []
 
 
-def _chain_lists(text: str) -> list[list[str]]:
-    """Enumerations of chain names anchored on a chain noun, before it (A、B等十大产业链) or after it (产业链包括：A、B)."""
-    lists: list[list[str]] = []
+def _chain_lists(text: str) -> list[tuple[str, list[str], int | None]]:
+    """Enumerations of chain names anchored on a chain noun, before it (A、B等十大产业链) or after it (产业链包括：A、B),
+    as (how it was found, names, the count the text promises: 十大 → 10)."""
+    lists: list[tuple[str, list[str], int | None]] = []
     for anchor in CHAIN_NOUN.finditer(text):
         after = text[anchor.end():]
         if ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after):
@@ -419,26 +564,34 @@ def _chain_lists(text: str) -> list[list[str]]:
         lead = re.match(r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
             body = re.split(r"[。；;）)]", after[lead.end():])[0]
-            names = split_chain_list(body)
+            names, source, promised = split_chain_list(body), "after_chain_noun", _promised(text[:anchor.start()])
         else:
             clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
+            promised = _promised(clause)
             clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
-            names = split_chain_list(clause) if "等" not in clause else []
-        if len(names) >= 2 and names not in lists:
-            lists.append(names)
-    return lists + [names for names in _industry_enumerations(text) if names not in lists]
+            names, source = (split_chain_list(clause) if "等" not in clause else []), "before_chain_noun"
+        if len(names) >= 2 and all(names != known for _, known, _ in lists):
+            lists.append((source, names, promised))
+    return lists + [("enumeration", names, None) for names in _industry_enumerations(text)
+                    if all(names != known for _, known, _ in lists)]
+
+
+def _promised(text: str) -> int | None:
+    """The count a chain list announces at its end (…等十大产业链, …7个先进制造业集群), None when it states none."""
+    count = re.search(rf"({NUMERAL})\s*(?:条|个|大|项)[^、，。；]{{0,10}}$", text)
+    return cn_number(count.group(1)) if count else None
 
 
 def _industry_enumerations(text: str) -> list[list[str]]:
-    """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column):
-    an enumeration of ≥ 3 short names, at least a third of them known industries."""
+    """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column): every
+    enumeration of ≥ 2 short names (≤ 12 characters) — the judge tells industries from other lists."""
     lists = []
     for clause in re.split(r"[：:。；;！？，,]", text):
-        if clause.count("、") < 2:
+        if "、" not in clause:
             continue
         clause = LIST_TAIL.sub("", re.sub(rf"(?:{CHAIN_NOUN.pattern})$", "", LIST_VERBS.sub("", clause)))
         names = split_chain_list(clause)
-        if len(names) >= 3 and all(len(n) <= 10 for n in names) and known_industry_share(names) >= 1 / 3:
+        if len(names) >= 2 and all(len(n) <= 12 for n in names):
             lists.append(names)
     return lists
 
@@ -468,7 +621,8 @@ def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_re
                 unattached.append((region, claim, sentence))
             elif not chain and claim.role in SCHEME_ROLES and CUE.search(sentence.text):
                 scheme = draft(region)
-                if claim.role not in scheme.roles:
+                if claim.role not in scheme.roles and scheme.judge.keep(
+                        "holder", claim.holder, holder_features(claim.role, claim.holder, claim.pattern), region, claim.role):
                     scheme.roles[claim.role] = claim.holder
                     scheme.cite("roles", _evidence(doc, sentence))
         if item_chain and CHAIN_NOUN.search(heading_of(sentence.text)) and (region, item_chain) not in rows:
@@ -508,6 +662,18 @@ def _chain_mentions(text: str) -> list[tuple[int, str]]:
         if name:
             found.append((anchor.start() - len(raw), name))
     return found
+
+
+def _named_chains(text: str) -> list[str]:
+    """The words right before each 产业链/产业集群 back to the nearest verb or punctuation (纳米新材料产业链
+    → 纳米新材料), as written: unlike :func:`_chain_mentions`, no lexicon decides where the name starts."""
+    names = []
+    for anchor in CHAIN_NOUN.finditer(text):
+        if not ANCHOR_CONTINUES.match(text[anchor.end():]):
+            prefix = text[max(0, anchor.start() - 16):anchor.start()]
+            if name := chain_name(strip_marker(NAME_BOUNDARY.split(prefix)[-1])):
+                names.append(name)
+    return unique(names)
 
 
 def _chain_near(text: str, claim: RoleClaim) -> str:

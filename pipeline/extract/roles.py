@@ -50,6 +50,7 @@ class RoleClaim:
     role: str  # key of ROLE_FIELDS' values: 总链长, 链长, 链主, 链长办, 工作专班, 牵头单位 …
     holder: str
     start: int  # character offset of the match in the sentence, to tell which chain it is near
+    pattern: str = ""  # the Matcher pattern that read it (ROLE_BY, HOLDER_SERVES …): a feature of the holder scorer
 
 
 @cache
@@ -95,7 +96,7 @@ def role_claims(sentence: Sentence) -> list[RoleClaim]:
         role = ROLE_FIELDS.get(role_text)
         holder = clean_holder(_after_last_by(holder_tokens) if kind == "ORG_LEADS" else "".join(t.text for t in holder_tokens))
         if role and holder:
-            claims.append(RoleClaim(role, holder, _char_offset(sentence.text, doc, start)))
+            claims.append(RoleClaim(role, holder, _char_offset(sentence.text, doc, start), kind))
     return _dedupe(claims)
 
 

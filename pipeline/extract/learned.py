@@ -1,0 +1,233 @@
+"""The learned half of the extractor: candidate features and the scorer that keeps or drops candidates.
+
+The structure rules in :mod:`pipeline.extract.chain_leader` generate *candidates* generously —
+every item of every enumeration near a chain noun, every quoted slogan, every component list a
+slogan might own, every role holder the spaCy ``Matcher`` reads — and this module decides which
+of them are what the scheme row wants.  Rules written against a handful of documents guessed
+that decision with special cases; here a logistic regression per candidate kind makes it from
+generic evidence (cue words around, head and tail characters, position, list structure, numeral
+agreement, length, character classes, lexicon membership as one feature among many) and is
+trained on annotated real excerpts (:mod:`pipeline.extract.train`).
+
+Kinds:
+
+* ``chain`` — one key-chain name (kept when its probability ≥ the kind's threshold);
+* ``concept`` — a slogan; per region the highest-scoring one above the threshold is the concept;
+* ``component`` — one item of a candidate model list;
+* ``holder`` — the holder of a 总链长/链长/链主/… claim.
+
+The artifact is plain JSON (``models/extractor.json``): per kind the feature weights, the
+intercept and the threshold.  It is read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pipeline.config import MODELS_DIR
+from pipeline.extract.text import NUMERAL, industry_names, normalise_chain
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR_FILE = "extractor.json"
+FORMAT_VERSION = 1
+KINDS = ("chain", "concept", "component", "holder")
+
+Features = dict[str, float]
+
+VERBS = re.compile(r"推动|推进|加快|打造|建设|培育|发展|实施|聚焦|围绕|形成|构建|提升|做强|做大|壮大|引进|招引|落实|"
+                   r"强化|优化|完善|召开|举行|出台|发布|印发|建立|成立|启动|担任|负责|牵头|明确|确定|开展|组织|支持|"
+                   r"坚持|统筹|协调|服务|带动|引领|突破|达到|实现|超过|增长|整理|梳理|瞄准|抓|促进")
+MECHANISM_NOUNS = re.compile(r"机制|模式|体系|制度|架构|格局|举措|路径|工作法|办法")
+ROLE_WORDS = re.compile(r"链长|链主|专班|链办|牵头|责任|领导|部门|单位|清单|图谱|方案|政策|基金|联盟|智库|队伍|班子|专家")
+TITLE_TAIL = re.compile(r"(?:书记|省长|市长|县长|区长|主任|厅长|局长|部长|主席|领导|同志|负责人|干部|委员)$")
+ORGANISATION_TAIL = re.compile(r"(?:厅|局|委|委员会|办|办公室|部|中心|管委会|集团|公司|院|所|会|协会|联盟)$")
+SLOGAN_VERBS = re.compile(r"(?:建立|实行|推行|构建|形成|探索|创新|实施|按照|落实|坚持|推出|创立|打造|完善|健全|采取|采用|"
+                          r"运用|以|的)$")
+
+
+def _bucket(value: int, edges: tuple[int, ...]) -> str:
+    """A small integer as a coarse bucket label (…≤2, ≤4, ≤8, >8), so weights generalise across values."""
+    for edge in edges:
+        if value <= edge:
+            return f"≤{edge}"
+    return f">{edges[-1]}"
+
+
+def character_features(text: str, prefix: str = "") -> Features:
+    """Shape of a string: length, character classes, its first and last characters and words."""
+    features: Features = {
+        f"{prefix}len{_bucket(len(text), (1, 2, 3, 4, 6, 8, 12, 16))}": 1.0,
+        f"{prefix}head1:{text[:1]}": 1.0,
+        f"{prefix}tail1:{text[-1:]}": 1.0,
+        f"{prefix}tail2:{text[-2:]}": 1.0,
+    }
+    if re.search(r"\d", text):
+        features[f"{prefix}digit"] = 1.0
+    if re.search(r"[%％]", text):
+        features[f"{prefix}percent"] = 1.0
+    if re.search(r"[A-Za-z]", text):
+        features[f"{prefix}latin"] = 1.0
+    if re.search(r"[，。；：:,;！？“”\"（）()]", text):
+        features[f"{prefix}punct"] = 1.0
+    if re.search(rf"^{NUMERAL}", text):
+        features[f"{prefix}starts_numeral"] = 1.0
+    if "的" in text:
+        features[f"{prefix}has_de"] = 1.0
+    if VERBS.search(text):
+        features[f"{prefix}has_verb"] = 1.0
+    if TITLE_TAIL.search(text):
+        features[f"{prefix}title_tail"] = 1.0
+    if ORGANISATION_TAIL.search(text):
+        features[f"{prefix}org_tail"] = 1.0
+    return features
+
+
+def chain_features(name: str, source: str, sentence: str, list_size: int, position: int,
+                   promised: int | None, dropped: str = "", known_share: float = 0.0) -> Features:
+    """A key-chain candidate: the name, how it was found (``source``), the list it came from, its sentence,
+    and the words dropped before it when it is a shortened reading of a list item."""
+    features = character_features(name)
+    features.update({"source:" + source: 1.0, f"list{_bucket(list_size, (1, 2, 3, 5, 8, 12))}": 1.0})
+    if normalise_chain(name) in industry_names():
+        features["lexicon"] = 1.0
+    if dropped:
+        features["dropped"] = 1.0
+        features["dropped_head:" + dropped[:1]] = 1.0
+        if VERBS.search(dropped):
+            features["dropped_verb"] = 1.0
+    if list_size > 1:
+        features["list_first" if position == 0 else "list_last" if position == list_size - 1 else "list_middle"] = 1.0
+        features[f"list_known{_bucket(int(known_share * 10), (0, 2, 4, 7))}"] = 1.0
+    if promised is not None:
+        features["count_agrees" if promised == list_size else "count_disagrees"] = 1.0
+    for cue, pattern in (("cue_chain_leader", r"链长|链主"), ("cue_focus", r"聚焦|围绕|重点|主导|支柱|标志性"),
+                         ("cue_figures", r"亿元|万元|%|增长|同比"), ("cue_meeting", r"会议|调度会|座谈会|出席|主持")):
+        if re.search(pattern, sentence):
+            features[cue] = 1.0
+    return features
+
+
+def concept_features(concept: str, body: str, before: str, after: str, *, counted: bool, in_title: bool,
+                     in_lead: bool, near_cue: bool, has_model: bool, count: int | None, model_size: int,
+                     position: float, mentions: int, sentence: str) -> Features:
+    """A slogan candidate: its shape, the words around it, where it stands, and whether its parts are listed."""
+    features = character_features(body, "body_")
+    features.update({"counted" if counted else "uncounted": 1.0, f"position{_bucket(int(position * 10), (0, 2, 5))}": 1.0,
+                     f"mentions{_bucket(mentions, (1, 2, 3))}": 1.0})
+    noun = MECHANISM_NOUNS.search(concept[len(body):]) if len(concept) > len(body) else None
+    features["head_noun:" + (noun.group(0) if noun else "none")] = 1.0
+    for flag, name in ((in_title, "in_title"), (in_lead, "in_lead"), (near_cue, "near_cue"), (has_model, "has_model")):
+        if flag:
+            features[name] = 1.0
+    if count is not None and has_model:
+        features["count_agrees" if count == model_size else "count_disagrees"] = 1.0
+    if SLOGAN_VERBS.search(before):
+        features["verb_before"] = 1.0
+    features["next1:" + after[:1]] = 1.0
+    if re.search(r"链长|链主|链长制", sentence):
+        features["sentence_chain_leader"] = 1.0
+    if "链" in body:
+        features["body_has_chain"] = 1.0
+    if re.search(r"[+＋]", body):
+        features["plus"] = 1.0
+    return features
+
+
+def component_features(item: str, source: str, list_size: int, position: int, promised: int | None,
+                       counted_share: float) -> Features:
+    """One item of a candidate model list: its shape and the list's fit with the slogan's numeral."""
+    features = character_features(item)
+    features.update({"source:" + source: 1.0, f"list{_bucket(list_size, (1, 2, 3, 5, 8))}": 1.0})
+    if promised is not None:
+        features["count_agrees" if promised == list_size else "count_disagrees"] = 1.0
+    else:
+        features["no_count"] = 1.0
+    if counted_share >= 0.6:
+        features["counted_list"] = 1.0
+    if ROLE_WORDS.search(item):
+        features["mechanism_word"] = 1.0
+    if list_size > 1:
+        features["list_first" if position == 0 else "list_last" if position == list_size - 1 else "list_middle"] = 1.0
+    return features
+
+
+def holder_features(role: str, holder: str, pattern: str) -> Features:
+    """A role holder read by the Matcher: the role, the pattern that read it and the holder's shape."""
+    features = character_features(holder)
+    features.update({"role:" + role: 1.0, "pattern:" + pattern: 1.0})
+    if "、" in holder:
+        features["enumerated"] = 1.0
+    if re.search(r"^(?:以|成立|高规格|统领|正式|启动|广东|全省|全市)|启动|成立", holder):
+        features["clause_words"] = 1.0
+    return features
+
+
+@dataclass(frozen=True)
+class KindModel:
+    weights: Mapping[str, float]
+    intercept: float
+    threshold: float
+
+    def probability(self, features: Features) -> float:
+        z = self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A candidate as the extractor saw it (kept by :class:`Judge` when ``record`` is on, for training)."""
+
+    kind: str
+    text: str
+    features: Features
+    region: str = ""
+    role: str = ""
+
+
+@dataclass
+class Judge:
+    """Decides which candidates the scheme row keeps.  ``models`` empty → keep everything (the rules'
+    own output, used while collecting training candidates); ``record`` lists every candidate seen."""
+
+    models: Mapping[str, KindModel] = field(default_factory=dict)
+    record: list[Observation] | None = None
+
+    def probability(self, kind: str, features: Features) -> float:
+        model = self.models.get(kind)
+        return model.probability(features) if model else 1.0
+
+    def keep(self, kind: str, text: str, features: Features, region: str = "", role: str = "") -> bool:
+        if self.record is not None:
+            self.record.append(Observation(kind, text, features, region, role))
+        model = self.models.get(kind)
+        return model is None or model.probability(features) >= model.threshold
+
+    def threshold(self, kind: str) -> float:
+        model = self.models.get(kind)
+        return model.threshold if model else 0.0
+
+
+def read_models(path: Path) -> dict[str, KindModel]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path}: extractor format {data.get('format_version')}, this code reads {FORMAT_VERSION}; "
+                         "retrain with `policy-miner train`")
+    return {kind: KindModel(spec["weights"], spec["intercept"], spec["threshold"]) for kind, spec in data["kinds"].items()}
+
+
+@cache
+def default_judge(models_dir: Path = MODELS_DIR) -> Judge:
+    """The shipped scorer; without ``models/extractor.json`` the rules' candidates are all kept (logged once)."""
+    path = models_dir / EXTRACTOR_FILE
+    if not path.exists():
+        log.warning("no %s in %s: extraction keeps every candidate; run `policy-miner train`", EXTRACTOR_FILE, models_dir)
+        return Judge()
+    return Judge(read_models(path))

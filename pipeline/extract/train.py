@@ -1,0 +1,256 @@
+"""Train the extractor's candidate scorer (``models/extractor.json``) from the annotated real excerpts.
+
+Training data: the TRAIN split of ``corpora/annotations/real_excerpts.jsonl`` (never the frozen test
+split).  Each excerpt is segmented and run through the structure rules with a judge that keeps
+every candidate and records it (:class:`pipeline.extract.learned.Judge`); a candidate is positive
+when it matches the annotation after the scorer's normalisers (a chain name, the concept, a
+component, a (role, holder) pair).  One logistic regression per candidate kind; its threshold is
+the one with the best out-of-fold F1 (folds grouped by the split's region groups, so a region's
+phrasing never helps score itself).
+
+Deterministic: documents in annotation-file order, sorted feature names, liblinear with a fixed
+seed, JSON written with sorted keys and rounded weights — two runs on the same annotations give
+the same bytes.
+
+``python -m pipeline.extract.train [--cv]``: train and write the artifact; ``--cv`` prints the
+grouped cross-validated table figures on the train split instead (rules alone vs rules + scorer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from pipeline.annotations import ANNOTATIONS_FILE, ExcerptAnnotation, load_annotations
+from pipeline.config import MODELS_DIR, PROJECT_ROOT
+from pipeline.extract.chain_leader import extract_chain_leader
+from pipeline.extract.learned import (EXTRACTOR_FILE, FORMAT_VERSION, KINDS, Judge, KindModel, Observation,
+                                      default_judge)
+from pipeline.extract.merge import merge_schemes
+from pipeline.extract.real_eval import simplified
+from pipeline.extract.reflow import reflow
+from pipeline.extract.regions import canonical_region, document_region, sentence_regions
+from pipeline.extract.score import ExpectedRow, TableScore, read_expected, score_rows
+from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
+from pipeline.models import ChainLeaderScheme, DocumentMeta, SegmentedDocument, Table
+from pipeline.segment import segment_text
+
+SEED = 0
+REGULARISATION_C = 1.0
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
+FOLDS = 5
+MIN_EXAMPLES = 10
+"""A kind with fewer positive or negative candidates gets no model: its candidates are all kept."""
+WRITTEN_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "extract"
+WRITTEN_SETS = {"documents": "expected_chain_leader_table.csv", "variants": "expected_variants_table.csv",
+                "round3": "expected_round3_table.csv", "round3_variants": "expected_round3_variants_table.csv",
+                "flat_tables": "expected_flat_tables.csv", "flat_tables_variants": "expected_flat_tables_variants.csv"}
+ROLE_OF = {"chief_chain_head": ("总链长", "副总链长"), "chain_head": ("链长", "副链长"), "lead_firm": ("链主",),
+           "lead_unit": ("牵头单位",), "chain_office": ("链长办", "工作专班")}
+
+
+@dataclass(frozen=True)
+class RowKeys:
+    """A scheme row as comparison keys."""
+
+    concept: str = ""
+    components: frozenset[str] = frozenset()
+    chains: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Gold:
+    """What one annotated document says its scheme row(s) hold, as comparison keys."""
+
+    file: str
+    group: str
+    scheme: bool  # the annotation's modes include chain_leader: the table has a row for it
+    doc: SegmentedDocument
+    rows: dict[str, RowKeys]  # region → row; "" for an excerpt's one row, whatever region it is read under
+    holders: frozenset[tuple[str, str]] | None  # None: roles not annotated (written fixtures)
+
+    def expected_row(self) -> ExpectedRow | None:
+        row = self.rows.get("")
+        if not self.scheme or row is None:
+            return None
+        return ExpectedRow(self.file, row.concept, tuple(sorted(row.components)), tuple(sorted(row.chains)))
+
+    def label(self, observation: Observation) -> bool | None:
+        """Is the candidate what the annotation says (None: the annotation does not say)?"""
+        row = self.rows.get("") or self.rows.get(canonical_region(observation.region) or observation.region) or RowKeys()
+        text = observation.text
+        if observation.kind == "chain":
+            return normalise_chain(text) in row.chains
+        if observation.kind == "concept":
+            return bool(row.concept) and normalise_concept(text) == row.concept
+        if observation.kind == "component":
+            return normalise_item(text) in row.components
+        return None if self.holders is None else (observation.role, text.strip()) in self.holders
+
+
+def gold_of(annotation: ExcerptAnnotation) -> Gold:
+    """The annotation as comparison keys, text and spans in simplified characters (as the pipeline reads
+    them: traditional-character excerpts are converted before segmentation)."""
+    def span(s) -> str:
+        return simplified(annotation.span_text(s))
+    roles = {(role, span(r.holder).strip()) for r in annotation.roles for role in ROLE_OF[r.role]}
+    row = RowKeys(normalise_concept(span(annotation.concept)) if annotation.concept else "",
+                  frozenset(normalise_item(span(s)) for s in annotation.components),
+                  frozenset(normalise_chain(span(s)) for s in annotation.chains))
+    return Gold(annotation.file, annotation.group, "chain_leader" in annotation.modes,
+                segment_text(annotation.file, simplified(annotation.text)), {"": row}, frozenset(roles))
+
+
+def written_golds(directory: Path = WRITTEN_FIXTURES) -> list[Gold]:
+    """The written extraction fixtures (documents in our own words, each set with its expected table): more
+    labelled candidates, in the conventions the project's tests hold.  The held-out sets are never read."""
+    golds = []
+    for name, table in WRITTEN_SETS.items():
+        expected = {row.region: RowKeys(normalise_concept(row.concept), frozenset(map(normalise_item, row.model)),
+                                        frozenset(map(normalise_chain, row.key_chains)))
+                    for row in read_expected(directory / table)}
+        for record in tomllib.loads((directory / f"{name}.toml").read_text(encoding="utf-8"))["doc"]:
+            tables = tuple(Table(rows=tuple(tuple(row) for row in rows), index=i)
+                           for i, rows in enumerate(record.get("tables", [])))
+            meta = DocumentMeta(title=record.get("title", ""), region=record.get("meta_region", ""))
+            doc = segment_text(record["id"], record["text"].strip(), meta, tables)
+            golds.append(Gold(record["id"], f"written:{name}", True, doc, expected, None))
+    return golds
+
+
+def schemes_of(doc: SegmentedDocument, judge: Judge) -> list[ChainLeaderScheme]:
+    """The chain-leader part of :func:`pipeline.extract.extract`, with a given judge."""
+    doc = reflow(doc)
+    schemes, _ = extract_chain_leader(doc, sentence_regions(doc, document_region(doc)), judge)
+    return schemes
+
+
+def observations(gold: Gold) -> list[tuple[Observation, bool]]:
+    """Every candidate the rules propose for one excerpt, labelled against its annotation."""
+    record: list[Observation] = []
+    schemes_of(gold.doc, Judge(record=record))
+    return [(o, label) for o in record if (label := gold.label(o)) is not None]
+
+
+def fit(labelled: Sequence[tuple[Observation, bool, str]], *, choose_thresholds: bool = True) -> dict[str, KindModel]:
+    """One logistic regression per kind over (observation, label, group) triples."""
+    models = {}
+    for kind in KINDS:
+        rows = [(o.features, y, g) for o, y, g in labelled if o.kind == kind]
+        labels = [y for _, y, _ in rows]
+        if min(sum(labels), len(labels) - sum(labels)) < MIN_EXAMPLES:
+            continue
+        vectoriser = DictVectorizer(sort=True, sparse=False)
+        design = vectoriser.fit_transform([f for f, _, _ in rows])
+        target = np.array(labels, dtype=int)
+        threshold = _threshold(design, target, [g for _, _, g in rows]) if choose_thresholds else 0.5
+        model = _regression().fit(design, target)
+        weights = {name: round(float(w), 6) for name, w in zip(vectoriser.get_feature_names_out(), model.coef_.ravel())
+                   if round(float(w), 6) != 0.0}
+        models[kind] = KindModel(weights, round(float(model.intercept_[0]), 6), threshold)
+    return models
+
+
+def _regression() -> LogisticRegression:
+    return LogisticRegression(C=REGULARISATION_C, class_weight="balanced", solver="liblinear", random_state=SEED,
+                              max_iter=1000)
+
+
+def _threshold(design, target: np.ndarray, groups: list[str]) -> float:
+    """The threshold with the best out-of-fold F1 (ties: nearest 0.5)."""
+    splits = min(FOLDS, len(set(groups)))
+    if splits < 2:
+        return 0.5
+    scores = np.zeros(len(target))
+    for train_index, test_index in GroupKFold(n_splits=splits).split(design, target, groups):
+        if len(set(target[train_index])) < 2:
+            scores[test_index] = 0.5
+            continue
+        scores[test_index] = _regression().fit(design[train_index], target[train_index]).predict_proba(
+            design[test_index])[:, 1]
+
+    def f1(threshold: float) -> float:
+        predicted = scores >= threshold
+        tp = int((predicted & (target == 1)).sum())
+        return 2 * tp / (int(predicted.sum()) + int(target.sum())) if predicted.sum() + target.sum() else 1.0
+    return max(THRESHOLDS, key=lambda t: (round(f1(t), 6), -abs(t - 0.5)))
+
+
+def train(annotations: Path = ANNOTATIONS_FILE, models_dir: Path = MODELS_DIR) -> Path:
+    """Fit the scorer on the train split and write ``models/extractor.json``; returns its path."""
+    golds = [gold_of(a) for a in load_annotations(annotations, split="train")] + written_golds()
+    labelled = [(o, y, g.group) for g in golds for o, y in observations(g)]
+    models = fit(labelled)
+    counts = {kind: [sum(1 for o, y, _ in labelled if o.kind == kind and y == label) for label in (True, False)]
+              for kind in KINDS}
+    artifact = {
+        "format_version": FORMAT_VERSION,
+        "annotations_sha256": hashlib.sha256(annotations.read_bytes()).hexdigest()[:16],
+        "train_documents": {"real_excerpts": sum(not g.group.startswith("written:") for g in golds),
+                            "written_fixtures": sum(g.group.startswith("written:") for g in golds)},
+        "candidates": {kind: {"positive": p, "negative": n} for kind, (p, n) in counts.items()},
+        "kinds": {kind: {"weights": m.weights, "intercept": m.intercept, "threshold": m.threshold}
+                  for kind, m in models.items()},
+    }
+    models_dir.mkdir(parents=True, exist_ok=True)
+    path = models_dir / EXTRACTOR_FILE
+    path.write_text(json.dumps(artifact, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    default_judge.cache_clear()
+    return path
+
+
+def _document_row(file: str, schemes: list[ChainLeaderScheme]) -> list[ChainLeaderScheme]:
+    """All schemes of one excerpt as one row keyed by the file: the figures measure extraction, not regions."""
+    merged = merge_schemes([ChainLeaderScheme(file, s.concept, s.model, s.key_chains, s.roles, s.doc_ids, s.evidence)
+                            for s in schemes])
+    return merged
+
+
+def cross_validate(annotations: Path = ANNOTATIONS_FILE) -> dict[str, TableScore]:
+    """Grouped k-fold on the train split: table cells per excerpt with the rules alone (every candidate kept)
+    and with the scorer.  Rows are keyed by file (regions are not measured here) and only excerpts whose gold
+    modes include chain_leader are read, as if the mode classifier were right."""
+    golds = [gold_of(a) for a in load_annotations(annotations, split="train")]
+    per_gold = [observations(g) for g in golds]
+    groups = [g.group for g in golds]
+    written = [(o, y, g.group) for g in written_golds() for o, y in observations(g)]
+    predicted: dict[str, list[ChainLeaderScheme]] = {"rules": [], "rules+scorer": []}
+    splits = min(FOLDS, len(set(groups)))
+    for train_index, test_index in GroupKFold(n_splits=splits).split(golds, groups=groups):
+        models = fit([(o, y, groups[i]) for i in train_index for o, y in per_gold[i]] + written)
+        judge = Judge(models)
+        for i in (i for i in test_index if golds[i].scheme):  # as if the mode classifier were right
+            predicted["rules"] += _document_row(golds[i].file, schemes_of(golds[i].doc, Judge()))
+            predicted["rules+scorer"] += _document_row(golds[i].file, schemes_of(golds[i].doc, judge))
+    expected = [row for g in golds if (row := g.expected_row())]
+    return {name: score_rows(rows, expected) for name, rows in predicted.items()}
+
+
+def _main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.extract.train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cv", action="store_true", help="Print grouped cross-validated figures on the train split.")
+    args = parser.parse_args(argv)
+    if not args.cv:
+        print(f"extractor scorer written to {train()}")
+        return 0
+    for name, score in cross_validate().items():
+        print(f"{name}: table cells P={score.precision:.2f} R={score.recall:.2f} F1={score.f1:.2f} "
+              f"(tp={score.tp} fp={score.fp} fn={score.fn})")
+        for cell, counts in score.per_cell.items():
+            print(f"  {cell:<10} P={counts.precision:.2f} R={counts.recall:.2f} F1={counts.f1:.2f} "
+                  f"(tp={counts.tp} fp={counts.fp} fn={counts.fn})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
