@@ -1,4 +1,4 @@
-"""Sentences and tokens: jieba with the domain lexicon, inside a spaCy ``zh`` pipeline.
+"""Sentences and tokens: jieba (its Rust port, jieba-rs) with the domain lexicon, inside a spaCy ``zh`` pipeline.
 
 Why both: jieba decides token boundaries (and must know 链长制, 揭榜挂帅,
 province and industry names, or it splits them), spaCy gives the pipeline
@@ -10,16 +10,16 @@ that evidence can point at a row.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jieba
+import rjieba
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from pipeline.config import LEXICON_DIR
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
@@ -57,29 +57,56 @@ def _dict_lines(path: Path) -> Iterator[str]:
             yield line.split()[0]
 
 
-@cache
-def _configure_jieba() -> None:
-    """Teach the global jieba (which spaCy's segmenter calls) every lexicon term, once."""
-    jieba.setLogLevel(logging.WARNING)
+LEXICON_FREQUENCY = 2000
+"""Dictionary frequency of every lexicon word: high enough that 链长制, 揭榜挂帅 or 宁波市 are never cut."""
+
+
+def lexicon_words() -> tuple[str, ...]:
+    """Every word the segmenter must keep whole, in a fixed order: domain terms, industry names, region names
+    and the shared cue vocabulary (pipeline.vocabulary), so a cue term added there is one token everywhere."""
     lexicon = load_lexicon()
-    for word in (*lexicon.words, *lexicon.industries):
-        jieba.add_word(word, freq=2000)
-    for name, _ in region_words():
-        jieba.add_word(name, freq=2000)
-    jieba.initialize()
+    words = (*lexicon.words, *lexicon.industries, *(name for name, _ in region_words()), *ROLE_TERMS, *MODE_TERMS)
+    return tuple(dict.fromkeys(w for w in words if len(w) > 1))
+
+
+@cache
+def _segmenter() -> rjieba.Jieba:
+    """jieba-rs with jieba's dictionary and every lexicon word, built once per process (a worker loads it once).
+
+    Why jieba-rs rather than jieba: the same dictionary and algorithm at about 7× the speed, and no dictionary
+    cache file (Python jieba writes one to the world-writable /tmp); bench/bench_segment.py compares the two."""
+    segmenter = rjieba.Jieba()
+    for word in lexicon_words():
+        segmenter.add_word(word, LEXICON_FREQUENCY, None)
+    return segmenter
+
+
+def cut(text: str) -> list[str]:
+    """Every token of ``text``, whitespace included (sentence rules and offsets need all of them)."""
+    return _segmenter().cut(text)
 
 
 def tokenize(text: str) -> list[str]:
-    """jieba tokens of ``text`` with the domain lexicon (whitespace tokens dropped)."""
-    _configure_jieba()
-    return [t for t in jieba.lcut(text) if t.strip()]
+    """Tokens of ``text`` with the domain lexicon (whitespace tokens dropped)."""
+    return [t for t in cut(text) if t.strip()]
+
+
+class _Tokenizer:
+    """spaCy tokenizer over :func:`cut`, so that rule patterns are cut exactly as the stored sentences are."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words = cut(text) or [""]
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
 
 @cache
 def nlp() -> Language:
-    """The shared spaCy pipeline: blank zh on jieba, Chinese sentencizer, lexicon entity_ruler."""
-    _configure_jieba()
-    pipeline = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    """The shared spaCy pipeline: blank zh on the segmenter, Chinese sentencizer, lexicon entity_ruler."""
+    pipeline = spacy.blank("zh")
+    pipeline.tokenizer = _Tokenizer(pipeline.vocab)
     pipeline.add_pipe("zh_sentencizer")
     ruler = pipeline.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(_entity_patterns(load_lexicon()))
@@ -137,6 +164,12 @@ def split_long(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
     return [*pieces, text] if text else pieces
 
 
+def pieces(text: str) -> Iterator[str]:
+    """What the segmenter cuts at a time: each line of ``text``, over-long lines cut by :func:`split_long`."""
+    for line in text.splitlines():
+        yield from split_long(line.strip())
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text: one paragraph per line, spaCy's sentencizer inside a paragraph."""
     return [s for _, _, s in _paragraph_sentences([text])]
@@ -145,20 +178,18 @@ def split_sentences(text: str) -> list[str]:
 def _paragraph_sentences(paragraphs: list[str]) -> Iterator[tuple[int, list[str], str]]:
     """(paragraph index, sentence tokens, sentence text) over non-empty paragraphs.
 
-    Uses jieba and :func:`sentence_starts` directly — the same segmenter and
+    Uses the segmenter and :func:`sentence_starts` directly — the same segmenter and
     sentence rule as :func:`nlp` — because building a spaCy Doc per line
     costs as much as segmenting it; :func:`spacy_doc` makes one on demand.
     """
-    _configure_jieba()
     for index, text in enumerate(paragraphs):
-        for line in text.splitlines():
-            for piece in split_long(line.strip()):
-                words = jieba.lcut(piece)
-                starts = [i for i, start in enumerate(sentence_starts(words)) if start]
-                for begin, end in zip(starts, [*starts[1:], len(words)]):
-                    sentence = "".join(words[begin:end]).strip()
-                    if sentence:
-                        yield index, words[begin:end], sentence
+        for piece in pieces(text):
+            words = cut(piece)
+            starts = [i for i, start in enumerate(sentence_starts(words)) if start]
+            for begin, end in zip(starts, [*starts[1:], len(words)]):
+                sentence = "".join(words[begin:end]).strip()
+                if sentence:
+                    yield index, words[begin:end], sentence
 
 
 def segment_text(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(),

@@ -1,9 +1,15 @@
-"""Segmentation: lexicon-aware jieba tokens inside the spaCy zh pipeline, sentences, table rows."""
+"""Segmentation: lexicon-aware jieba-rs tokens inside the spaCy zh pipeline, sentences, table rows."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from pipeline.models import Table
 from pipeline.segment import MAX_SENTENCE_CHARS, segment_text, spacy_doc, split_sentences, tokenize
+from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
 
 def test_domain_terms_are_single_tokens() -> None:
@@ -38,3 +44,30 @@ def test_entity_ruler_tags_regions_roles_and_mode_terms() -> None:
     doc = segment_text("d2", "浙江省实行链长制，省长担任总链长。")
     labels = {(ent.label_, ent.text) for ent in spacy_doc(doc.sentences[0]).ents}
     assert {("REGION", "浙江省"), ("MODE_TERM", "链长制"), ("ROLE", "总链长")} <= labels
+
+
+def test_segmentation_writes_no_dictionary_cache_to_tmp(tmp_path) -> None:
+    """Python jieba caches its dictionary in the world-writable /tmp (anyone can plant the file it loads);
+    the pipeline segments with jieba-rs, which keeps its dictionary in memory: nothing lands in TMPDIR and
+    Python jieba is never initialised, whatever a stage does with text."""
+    script = (
+        "import sys, jieba\n"
+        "from pipeline.segment import segment_text, spacy_doc, nlp, tokenize\n"
+        "doc = segment_text('d', '浙江省实行链长制，省长担任总链长。\\n揭榜挂帅。')\n"
+        "spacy_doc(doc.sentences[0]); nlp()('链主企业牵头'); tokenize('新型举国体制')\n"
+        "assert not jieba.dt.initialized, 'Python jieba was initialised'\n"
+        "print(len(doc.sentences))\n")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "TEMP": str(scratch), "TMP": str(scratch)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2"
+    assert not list(scratch.rglob("*jieba*"))
+
+
+def test_lexicon_and_vocabulary_terms_stay_whole() -> None:
+    """A cue term in pipeline.vocabulary is a word of the segmenter too (one vocabulary, seen everywhere)."""
+    for term in (*ROLE_TERMS, *MODE_TERMS):
+        assert tokenize(f"各地{term}要落实") == ["各地", term, "要", "落实"], term
