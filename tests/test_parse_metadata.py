@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ import pytest
 from pipeline import formats
 from pipeline.models import DocumentMeta, RawDocument, RawPart
 from pipeline.parse import parse_document
-from pipeline.parse.metadata import (doc_type_from_title, meta_from_text, normalise_date, normalise_doc_number,
-                                     region_from_doc_number, region_from_url, region_in_text)
+from pipeline.parse.metadata import (TextEvidence, clean_title, doc_type_from_title, document_meta, meta_from_text,
+                                     normalise_date, normalise_doc_number, region_from_doc_number, region_from_url,
+                                     region_in_text, split_organs, text_evidence)
 from pipeline.parse.text import normalise, rejoin_wrapped, strip_running_lines
 from pipeline.store import CorpusStore
 
@@ -127,3 +129,107 @@ def test_parse_document_reports_missing_blob(tmp_path: Path):
                           parts=(RawPart("page", "https://example.gov.cn/x.html", "ab" * 32, formats.HTML),))
         parsed = parse_document(raw, store.read_blob)
     assert parsed.parts[0].error.startswith("stored file missing")
+
+
+# --- text evidence: 落款, joint issuers, decrees, reposts, exports (invented documents) -----------------------------
+
+@pytest.mark.parametrize(("line", "organs"), [
+    ("示范省人民政府办公厅　中央军委办公厅", ["示范省人民政府办公厅", "中央军委办公厅"]),
+    ("国务院中央军委", ["国务院", "中央军委"]),
+    ("示范市科学技术局示范市财政局", ["示范市科学技术局", "示范市财政局"]),
+    ("广州市天河区科技工业和信息化局广州市天河区人力资源和社会保障局中共广州市天河区委统战部",
+     ["广州市天河区科技工业和信息化局", "广州市天河区人力资源和社会保障局", "中共广州市天河区委统战部"]),
+    ("示范市人力资源和社会保障局、示范市财政局", ["示范市人力资源和社会保障局", "示范市财政局"]),
+    ("国务院办公厅 &bsp;", ["国务院办公厅"]),
+    ("示范省推进“三地一区”建设领导小组办公室", ["示范省推进“三地一区”建设领导小组办公室"]),
+    ("国务院办公厅", ["国务院办公厅"]),  # an inner unit (办公厅) never starts an organ of its own
+    ("现将方案印发给你们。", []), ("一、总体要求", []), ("总理　李克强", []),
+])
+def test_split_organs(line: str, organs: list[str]):
+    assert split_organs(line) == organs
+
+
+def test_closing_of_an_issuing_notice_comes_before_the_attached_text():
+    paragraphs = ["示范省人民政府办公厅转发示范省科学技术厅关于揭榜挂帅项目管理意见的通知", "示政办发〔2022〕7号",
+                  "各市人民政府：", "省科技厅《关于揭榜挂帅项目管理的意见》已经省政府同意，现转发给你们，请认真贯彻执行。",
+                  "示范省人民政府办公厅", "2022年5月6日", "关于揭榜挂帅项目管理的意见", "一、总体要求",
+                  "以需求为导向，面向全社会张榜招贤。", "示范省科学技术厅", "2022年3月1日"]
+    meta = meta_from_text(paragraphs)
+    assert meta.issuer == "示范省人民政府办公厅" and meta.written_date == "2022-05-06"
+    assert meta.title.startswith("示范省人民政府办公厅转发") and meta.doc_number == "示政办发〔2022〕7号"
+
+
+def test_joint_closing_keeps_every_issuer():
+    paragraphs = ["示范市科学技术局示范市财政局关于印发链长制专项资金管理办法的通知", "各区科技局、财政局：",
+                  "现将办法印发给你们，请遵照执行。", "示范市科学技术局示范市财政局", "示范市发展和改革委员会",
+                  "2023年2月1日", "（联系人：张三）"]
+    meta = meta_from_text(paragraphs)
+    assert meta.issuer == "示范市科学技术局、示范市财政局、示范市发展和改革委员会"
+    assert meta.written_date == "2023-02-01"
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), [
+    (["中华人民共和国国务院令", "第900号", "《示范数据条例》已经国务院常务会议通过，现予公布，自2030年1月1日起施行。",
+      "总理　某某", "2029年12月1日", "示范数据条例", "第一章　总则"],
+     ("示范数据条例", "国务院", "国令第900号", "2029-12-01")),
+    (["示范市人民政府令", "第12号", "《示范市科技成果转化办法》已经市政府常务会议通过，现予公布。", "市长：某某",
+      "2024年3月8日", "示范市科技成果转化办法"],
+     ("示范市科技成果转化办法", "示范市人民政府", "示范市人民政府令第12号", "2024-03-08")),
+    (["（2025年7月1日中华人民共和国国务院令第901号公布）", "第一章　总则", "第一条　为了规范示范登记，制定本条例。"],
+     ("", "国务院", "国令第901号", "2025-07-01")),
+])
+def test_decrees(paragraphs: list[str], expected: tuple[str, str, str, str]):
+    evidence = text_evidence(paragraphs)
+    stated = evidence.stated
+    assert (stated.title, stated.issuer, stated.doc_number, stated.written_date) == expected
+    assert stated.doc_type == "令"
+
+
+def test_export_header_labels_and_citation_code_line():
+    paragraphs = ["【法宝引证码】 CLI.12.1234567", "原文链接：https://www.pkulaw.com/lar/0000.html",
+                  "示范市人民政府办公室关于印发《示范市数据管理办法》的通知", "示范市人民政府办公室关于印发《示范市数据管理办法》的通知",
+                  "【发布部门】 示范市人民政府办公室", "【发文字号】 示府办发〔2022〕4号", "【发布日期】 2022.05.06",
+                  "各区人民政府：", "现将办法印发给你们。", "2022年5月1日"]
+    meta = meta_from_text(paragraphs)
+    assert meta.title == "示范市人民政府办公室关于印发《示范市数据管理办法》的通知"
+    assert (meta.issuer, meta.doc_number, meta.publish_date) == ("示范市人民政府办公室", "示府办发〔2022〕4号", "2022-05-06")
+    assert meta.written_date == "2022-05-01"  # a lone date line after a sentence closes too
+
+
+@pytest.mark.parametrize(("paragraphs", "title"), [
+    (["示范省人民政府办公厅关于全面推行行政规范性文件", "合法性审核机制的实施意见", "示政办发〔2020〕3号"],
+     "示范省人民政府办公厅关于全面推行行政规范性文件合法性审核机制的实施意见"),  # …规范性文件 is no letterhead
+    (["示范省人民政府文件", "示政发〔2020〕1号", "示范省人民政府关于加快科技创新的意见"], "示范省人民政府关于加快科技创新的意见"),
+    (["一、总体要求", "坚持创新驱动。"], ""),  # a heading is never a title
+    (["本报记者　某某", "示范市召开链长制工作推进会", "会议指出，要压实链长责任。"], "示范市召开链长制工作推进会"),
+])
+def test_text_titles(paragraphs: list[str], title: str):
+    assert meta_from_text(paragraphs).title == title
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("（转载）示范市人民政府办公厅关于印发住房管理办法的通知", "示范市人民政府办公厅关于印发住房管理办法的通知"),
+    ("【人社】示范市劳动仲裁网上申请流程", "示范市劳动仲裁网上申请流程"), ("[有效]示范省盐业改革方案", "示范省盐业改革方案"),
+    ("示范市科技局关于建立链长制的通知", "示范市科技局关于建立链长制的通知"),
+])
+def test_clean_title(raw: str, clean: str):
+    assert clean_title(raw) == clean
+
+
+def test_reposted_page_takes_the_documents_organ_not_the_sites():
+    page = DocumentMeta(title="（转载）示范市人民政府办公厅关于印发住房管理办法的通知", issuer="示范市东城区某某街道办事处",
+                        written_date="2024-07-26", publish_date="2024-09-12")
+    no_closing = document_meta(page, DocumentMeta(), TextEvidence())
+    assert no_closing.title == "示范市人民政府办公厅关于印发住房管理办法的通知"
+    assert no_closing.issuer == "示范市人民政府办公厅"  # from the title, never the reposting site
+    unmarked = replace(page, title="示范市人民政府办公厅关于印发住房管理办法的通知")
+    closing = TextEvidence(stated=DocumentMeta(issuer="示范市人民政府办公厅", written_date="2024-07-26"))
+    assert document_meta(unmarked, DocumentMeta(), closing).issuer == "示范市人民政府办公厅"
+    abbreviated = DocumentMeta(title="示范市科技局关于建立链长制的通知", issuer="示范市科学技术局")
+    assert document_meta(abbreviated, DocumentMeta(), TextEvidence()).issuer == "示范市科学技术局"  # same organ, full name
+
+
+def test_notice_title_wins_over_a_page_title_naming_the_attached_text():
+    page = DocumentMeta(title="示范区港澳青年创新创业实施办法")
+    text = TextEvidence(guessed=DocumentMeta(title="示范区科技局关于印发示范区港澳青年创新创业实施办法的通知"))
+    assert document_meta(page, DocumentMeta(), text).title == "示范区科技局关于印发示范区港澳青年创新创业实施办法的通知"

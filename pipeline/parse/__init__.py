@@ -18,7 +18,7 @@ from pipeline import formats
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, RawDocument, RawPart, Table
 from pipeline.parse.base import Extracted, ParseError
 from pipeline.parse import limits, sandbox
-from pipeline.parse.html import parse_html
+from pipeline.parse.html import parse_html, stub_problem
 from pipeline.parse.metadata import TextEvidence, complete, document_meta, meta_from_text, text_evidence
 from pipeline.parse.office import parse_docx, parse_legacy_word
 from pipeline.parse.pdf import parse_pdf
@@ -86,6 +86,9 @@ def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> Parse
     pages = [p for p in parts if p.role == "page"]
     own_texts = [p for p in parts if p.role != "attachment" and p.text]  # a page body, or an ingested file
     attachments = [p for p in parts if p.role == "attachment"]
+    if not any(p.text for p in attachments):  # a landing page is the document: a listing page or stub is a problem
+        parts = [replace(p, error=p.error or stub_problem(p.text)) if p.role == "page" else p for p in parts]
+        pages = [p for p in parts if p.role == "page"]
     text = next((text_evidence(p.text.split("\n")) for p in own_texts), TextEvidence())
     meta = document_meta(_merge(p.meta for p in pages), raw.meta, text, [p.meta for p in attachments])
     meta = complete(meta, [raw.url, *(p.url for p in parts)])

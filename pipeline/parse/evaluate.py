@@ -294,11 +294,11 @@ class BodyCheck:
 
 
 def guangzhou_body_check(shared: Path = DEFAULT_SHARED) -> BodyCheck:
-    """Parse the saved Guangzhou portal pages; count bodies and any navigation text inside them."""
+    """Parse the saved Guangzhou portal pages as documents; count bodies and any navigation text inside them."""
     files = sorted((shared / GUANGZHOU_DIR).glob("*.html"))
     with_body, navigation, errors = 0, [], []
     for path in files:
-        part = parse_part(path.read_bytes(), RawPart(role="page", url=path.name, sha256="", media_type=HTML))
+        part = parse_expected_page(shared, str(path.relative_to(shared / "corpora"))).parts[0]
         if part.error:
             errors.append((path.name, part.error))
         if part.text:

@@ -34,6 +34,14 @@ BODY_SELECTORS = ("#UCAP-CONTENT", ".TRS_Editor", ".trs_editor_view", ".zc_artic
 MIN_BODY_CHARS = 20
 """A container with less text than this (an empty template slot) is skipped."""
 
+MIN_DOCUMENT_CHARS = 40
+"""A landing page with less body than this and no attachment text is a listing page or a stub (a 4-character
+"仲裁公告" list title), recorded as a problem; the shortest real notices measured (gov.cn 复函) run to hundreds."""
+
+FURNITURE_LEADING = re.compile(r"^(点击查看|点击阅读|相关解读[：:]|政策解读[：:])")
+FURNITURE_TRAILING = re.compile(r"^(相关附件|附件下载|相关文件)[：:]?$|^(政策解读|一图读懂|图解|相关解读)[：:]\s*https?://\S*$")
+"""Lines a portal's template puts inside the body container: links to interpretations, an empty attachment heading."""
+
 UNSEEN_TAGS = ("script", "style", "noscript", "template", "svg", "object")
 CHROME_TAGS = ("nav", "header", "footer", "form", "button", "select", "iframe", "aside")
 """Dropped before the body is chosen: page chrome, never document text."""
@@ -61,8 +69,35 @@ def parse_html(data: bytes) -> Extracted:
     _drop(root, CHROME_TAGS)
     body = _fragment(detail["content"]) if detail and detail.get("content") else select_body(root)
     paragraphs, tables = body_blocks(body)
-    problem = "" if paragraphs or tables else "empty page: no body text found"  # keep the metadata table all the same
-    return Extracted(paragraphs=paragraphs, tables=[(rows, None) for rows in tables], meta=meta, problem=problem)
+    paragraphs = strip_furniture(paragraphs)
+    return Extracted(paragraphs=paragraphs, tables=[(rows, None) for rows in tables], meta=meta,
+                     problem=body_problem(paragraphs, tables))
+
+
+def strip_furniture(paragraphs: list[str]) -> list[str]:
+    """The body without portal furniture inside the container: a leading "点击查看政策解读…" link line, a
+    trailing bare "相关附件" heading with nothing under it, trailing "政策解读：http…" link lines."""
+    start, end = 0, len(paragraphs)
+    while start < end and FURNITURE_LEADING.match(paragraphs[start]):
+        start += 1
+    while end > start and FURNITURE_TRAILING.match(paragraphs[end - 1]):
+        end -= 1
+    return paragraphs[start:end]
+
+
+def body_problem(paragraphs: list[str], tables: list[Rows]) -> str:
+    """An empty body is a problem, not a failure (the page's metadata is kept all the same)."""
+    return "" if paragraphs or tables else "empty page: no body text found"
+
+
+def stub_problem(text: str) -> str:
+    """Why a landing page whose document has no attachment text is not a document: its body is too short for one.
+
+    Called by ``parse_document`` only when no attachment has text, since a
+    short "详见附件" page with the policy in a PDF is a document.
+    """
+    chars = len(re.sub(r"\s+", "", text))
+    return f"not a document (listing page or stub): {chars} characters of body text" if chars < MIN_DOCUMENT_CHARS else ""
 
 
 def gkmlpt_detail(source: str) -> dict | None:

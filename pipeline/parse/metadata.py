@@ -17,16 +17,17 @@ from functools import cache
 
 from pipeline.models import DocumentMeta
 from pipeline.parse.text import normalise
-from pipeline.regions import Evidence, region_fields, resolve_region, site_division
+from pipeline.regions import Evidence, lookup, region_fields, resolve_region, site_division
 
 LABELS: dict[str, str] = {
     "索引号": "index_number", "统一编号": "index_number",
     "主题分类": "category",
     "发文机关": "issuer", "发布机构": "issuer", "发布机关": "issuer", "发文单位": "issuer", "发布单位": "issuer",
+    "发布部门": "issuer", "制定机关": "issuer",
     "成文日期": "written_date", "生成日期": "written_date", "发文日期": "written_date", "印发日期": "written_date",
     "标题": "title", "文件名称": "title",
     "发文字号": "doc_number", "文号": "doc_number", "文件编号": "doc_number", "发文文号": "doc_number",
-    "发布日期": "publish_date", "发布时间": "publish_date", "公开日期": "publish_date",
+    "发布日期": "publish_date", "发布时间": "publish_date", "公开日期": "publish_date", "公布日期": "publish_date",
 }
 """Field labels as portals print them (after removing spaces) → DocumentMeta field."""
 
@@ -105,7 +106,12 @@ def clean_value(field: str, value: str) -> str:
 
 
 def label_field(text: str) -> tuple[str, str] | None:
-    """('field', rest) when ``text`` starts with a known label (spaces inside labels ignored)."""
+    """('field', rest) when ``text`` starts with a known label (spaces inside labels ignored).
+
+    Export headers put labels in lenticular brackets (pkulaw: 【发布部门】 …,
+    【发文字号】 …); those read like "发布部门：…".
+    """
+    text = _BRACKETED_LABEL.sub(r"\1：", text)
     compact = re.sub(r"\s+", "", normalise(text).replace("　", ""))
     match = _LABEL_PATTERN.match(compact)
     if not match:
@@ -118,6 +124,7 @@ def label_field(text: str) -> tuple[str, str] | None:
     return LABELS[label], value
 
 
+_BRACKETED_LABEL = re.compile(r"^\s*【\s*([^】]{2,6}?)\s*】\s*")
 _LABEL_PATTERN = re.compile("^(" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + ")(.*)$")
 
 
@@ -183,7 +190,7 @@ def text_evidence(paragraphs: Sequence[str]) -> TextEvidence:
     """
     lines = [p.strip() for p in paragraphs if p.strip()]
     head = lines[:20]
-    labelled = meta_from_labels([x for x in head if not _TITLE_TAG_LINE.match(x)])
+    labelled = meta_from_labels(head)
     decree = _decree(lines)
     doc_number = next((normalise_doc_number(x) for x in head if _is_doc_number_line(x)), "")
     title = clean_title(_title(head))
@@ -236,7 +243,7 @@ def closing_block(lines: Sequence[str]) -> Closing | None:
     return None
 
 
-_SIGNATURE = re.compile(r"^(总理|省长|市长|区长|县长|州长|主席|主任|部长|局长|厅长)[：:]?\S{1,4}$")
+_SIGNATURE = re.compile(r"^(总理|省长|市长|区长|县长|州长|主席|主任|部长|局长|厅长)[：:\s]*\S{1,4}$")
 _DATE_LINE = re.compile(r"^[（(]?(.*?)(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"
                         r"|[〇○零Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)[）)]?$")
 
@@ -312,7 +319,7 @@ def _starts_organ(text: str, place: str) -> bool:
 @cache
 def _is_place(name: str) -> bool:
     """A division's name or alias (广州市, 天河区, 浙江 …), as the one division list knows them."""
-    return name in _aliases()
+    return lookup(name) is not None
 
 
 def _is_doc_number_line(line: str) -> bool:
