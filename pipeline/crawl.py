@@ -10,6 +10,14 @@ asks for a 304), or a complete document (and skips or revalidates it).
 Per-URL failures never raise: they are recorded with ``store.record_error(stage="fetch")``
 against the document (or, for listings, the URL), and the document is stored
 with the parts it has so that the next run retries only what failed.
+
+An attachment that fails for good (404, too large, an HTML page where a PDF
+was promised, a ``file://`` link) is not fetched again on every run: the
+failure is remembered in the HTTP cache under ``failed:<url>``, its page is
+marked done (listing entry status 206, "partial"), and both are looked at
+again after ``retry_failed_after_days`` (a politeness key) or when the crawl
+is run with ``retry_failed``.  Transient failures (5xx, timeouts) keep the
+page open, so the next run tries again.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta, timezone
 from itertools import islice
 from pathlib import PurePosixPath
 from typing import Any
@@ -31,6 +40,10 @@ from pipeline.sources import Link, ListedItem, NotADocument, SourceConfig
 from pipeline.store import CacheEntry, CorpusStore, doc_id_for, now_iso, sha256_hex
 
 STAGE = "fetch"
+FAILED = "failed:"
+"""HTTP-cache key prefix of an attachment that failed for good (status: its HTTP status, 0 if none; 200 once it worked)."""
+PARTIAL = 206
+"""Listing-entry status of a document stored without some attachments that failed for good."""
 Progress = Callable[[str, int], None]
 """Called as progress(source name, documents handled so far)."""
 
@@ -72,10 +85,11 @@ def refresh(
     max_docs: int | None = None,
     progress: Progress | None = None,
     revalidate: bool = False,
+    retry_failed: bool = False,
 ) -> RefreshReport:
     """Crawl each source in turn (see :func:`refresh_source`)."""
-    return RefreshReport([refresh_source(store, s, max_docs=max_docs, progress=progress, revalidate=revalidate)
-                          for s in sources])
+    return RefreshReport([refresh_source(store, s, max_docs=max_docs, progress=progress, revalidate=revalidate,
+                                         retry_failed=retry_failed) for s in sources])
 
 
 def refresh_source(
@@ -85,12 +99,14 @@ def refresh_source(
     max_docs: int | None = None,
     progress: Progress | None = None,
     revalidate: bool = False,
+    retry_failed: bool = False,
 ) -> SourceReport:
     """Crawl one source: at most ``max_docs`` documents; ``revalidate`` re-asks the server (conditional GET)
-    even for documents whose listing entry is unchanged."""
+    even for documents whose listing entry is unchanged; ``retry_failed`` tries attachments that failed for
+    good again now instead of after ``retry_failed_after_days``."""
     report = SourceReport(source.name)
     with Fetcher(source.politeness) as fetcher:
-        _SourceCrawl(store, source, fetcher, report, progress, revalidate).run(max_docs)
+        _SourceCrawl(store, source, fetcher, report, progress, revalidate, retry_failed).run(max_docs)
     return report
 
 
@@ -102,13 +118,14 @@ class _Download:
 
 class _SourceCrawl:
     def __init__(self, store: CorpusStore, source: SourceConfig, fetcher: Fetcher, report: SourceReport,
-                 progress: Progress | None, revalidate: bool):
+                 progress: Progress | None, revalidate: bool, retry_failed: bool = False):
         self.store = store
         self.source = source
         self.fetcher = fetcher
         self.report = report
         self.progress = progress
         self.revalidate = revalidate
+        self.retry_failed = retry_failed
         self._lock = threading.Lock()
         self._done = 0
         self._attachments: dict[str, RawPart] = {}  # one download per attachment URL per run
@@ -164,7 +181,8 @@ class _SourceCrawl:
         stamp = sha256_hex(item.fingerprint.encode())
         if item.fingerprint and not self.revalidate:
             entry = self.store.cache_get(listing_key)
-            if entry and entry.sha256 == stamp and self.store.has_document(doc_id):
+            if entry and entry.sha256 == stamp and self.store.has_document(doc_id) and not (
+                    entry.status == PARTIAL and self._retry_due(entry.fetched_at)):
                 self._count("unchanged")
                 return
         try:
@@ -174,34 +192,64 @@ class _SourceCrawl:
         except (FetchError, NotADocument) as error:
             self._record([_describe(error, item.url)], doc_id, replace=True)
             return
-        parts, failures = [page.part], []
+        earlier = {e.url: e.message for e in self.store.errors(doc_id) if e.stage == STAGE}
+        parts, failures, transient = [page.part], [], False
         for link in links:
             if link.url == item.url:
                 continue
             try:
-                parts.append(self._attachment(link))
+                parts.append(self._attachment(link, earlier.get(link.url, "")))
             except FetchError as error:
                 failures.append(_describe(error, link.url))
+                transient = transient or not error.permanent
         document = RawDocument(doc_id=doc_id, source=self.source.name, url=item.url, parts=tuple(parts),
                                meta=item.meta, fetched_at=now_iso())
         self._count(self.store.upsert_document(document))
         self._record(failures, doc_id, replace=True)
-        if not failures and item.fingerprint:
-            self.store.cache_put(CacheEntry(url=listing_key, status=200, sha256=stamp))
+        if not transient and item.fingerprint:  # done, even if some attachments failed for good
+            self.store.cache_put(CacheEntry(url=listing_key, status=PARTIAL if failures else 200, sha256=stamp))
 
-    def _attachment(self, link: Link) -> RawPart:
+    def _attachment(self, link: Link, earlier_error: str = "") -> RawPart:
+        """Download one attachment (once per run), unless it failed for good recently; raises FetchError."""
         with self._lock:
             url_lock = self._attachment_locks.setdefault(link.url, threading.Lock())
         with url_lock:  # two pages linking one file in parallel still cause one download
             known = self._attachments.get(link.url)
             if known is None:
-                download = self._download(link.url, "attachment")
-                expected = suffix_media_type(link.url)
-                if download.part.media_type == HTML and expected not in (HTML, TEXT, UNKNOWN):
-                    raise FetchError(link.url, f"expected {expected}, got an HTML page")
-                known = self._attachments[link.url] = download.part
+                failed = self.store.cache_get(FAILED + link.url)
+                if failed and failed.status != 200 and not self._retry_due(failed.fetched_at):
+                    raise FetchError(link.url, earlier_error or f"failed on {failed.fetched_at[:10]}: "
+                                     f"{self._retry_note(failed.fetched_at)}", permanent=True)
+                try:
+                    known = self._attachments[link.url] = self._fetch_attachment(link)
+                except FetchError as error:
+                    if not error.permanent:
+                        raise
+                    self.store.cache_put(CacheEntry(url=FAILED + link.url, status=error.status or 0))
+                    raise FetchError(error.url, f"{error.message} ({self._retry_note(now_iso())})",
+                                     status=error.status, permanent=True) from error
+                if failed and failed.status != 200:
+                    self.store.cache_put(CacheEntry(url=FAILED + link.url, status=200))  # works again
         return RawPart(role="attachment", url=known.url, sha256=known.sha256, media_type=known.media_type,
                        filename=known.filename, size=known.size, label=link.label)
+
+    def _fetch_attachment(self, link: Link) -> RawPart:
+        download = self._download(link.url, "attachment")
+        expected = suffix_media_type(link.url)
+        if download.part.media_type == HTML and expected not in (HTML, TEXT, UNKNOWN):
+            raise FetchError(link.url, f"expected {expected}, got an HTML page", permanent=True)
+        return download.part
+
+    def _retry_due(self, failed_at: str) -> bool:
+        """Whether something that failed for good at ``failed_at`` (ISO time) is to be tried again now."""
+        return self.retry_failed or _utc(failed_at) + self._retry_after() <= datetime.now(timezone.utc)
+
+    def _retry_after(self) -> timedelta:
+        return timedelta(days=self.source.politeness.retry_failed_after_days)
+
+    def _retry_note(self, failed_at: str) -> str:
+        due = (_utc(failed_at) + self._retry_after()).date().isoformat()
+        return f"failed for good: not fetched again before {due} unless refreshed with retry_failed"
 
     def _download(self, url: str, role: str) -> _Download:
         """GET with the cached validators; store the body (blob first, then cache entry)."""
@@ -240,6 +288,15 @@ class _SourceCrawl:
         for message, url in failures:
             self.store.record_error(STAGE, message, doc_id=doc_id, url=url)
         self._count("errors", len(failures))
+
+
+def _utc(stamp: str) -> datetime:
+    """An ISO time from the store (written by now_iso, so timezone-aware); unreadable means long ago."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _describe(error: Exception, url: str) -> tuple[str, str]:

@@ -59,6 +59,7 @@ class Politeness:
     max_bytes: int = 30 * 1024 * 1024
     max_redirects: int = 5
     respect_robots: bool = True
+    retry_failed_after_days: float = 30.0  # an attachment that failed for good (404, too large, HTML for a PDF …) waits this long
     headers: Mapping[str, str] = field(default_factory=dict)  # extra request headers, e.g. Referer
 
 
@@ -66,13 +67,14 @@ class FetchError(Exception):
     """A URL could not be fetched as content; ``message`` says why, for the error log."""
 
     def __init__(self, url: str, message: str, *, status: int | None = None, retryable: bool = False,
-                 retry_after: float | None = None):
+                 retry_after: float | None = None, permanent: bool = False):
         super().__init__(f"{message} ({url})")
         self.url = url
         self.message = message
         self.status = status
         self.retryable = retryable
         self.retry_after = retry_after  # seconds the server asked us to wait, if it said
+        self.permanent = permanent  # the same answer is expected on the next run (404, too large, not http …)
 
 
 @dataclass(frozen=True)
@@ -163,10 +165,10 @@ class Fetcher:
             _check_scheme(url)
             self._check_robots(url)
             if url in seen:
-                raise FetchError(url, "redirect loop")
+                raise FetchError(url, "redirect loop", permanent=True)
             seen.add(url)
             if len(seen) > self.politeness.max_redirects + 1:
-                raise FetchError(url, f"more than {self.politeness.max_redirects} redirects")
+                raise FetchError(url, f"more than {self.politeness.max_redirects} redirects", permanent=True)
             response = self._with_retries(url, request_headers, budget)
             if isinstance(response, str):  # a redirect target
                 url = response
@@ -210,7 +212,7 @@ class Fetcher:
             if status in REDIRECT_STATUSES:
                 location = reply.headers.get("location")
                 if not location:
-                    raise FetchError(url, f"HTTP {status} redirect without Location", status=status)
+                    raise FetchError(url, f"HTTP {status} redirect without Location", status=status, permanent=True)
                 return urljoin(url, location)
             if status == 304:
                 return Response(url=url, status=304, content=b"", etag=reply.headers.get("etag", ""),
@@ -221,12 +223,14 @@ class Fetcher:
             if status == 412:
                 raise FetchError(url, "anti-bot challenge (HTTP 412)", status=status)
             if status in (401, 403):
-                raise FetchError(url, f"access denied (HTTP {status}): login wall or block", status=status)
+                raise FetchError(url, f"access denied (HTTP {status}): login wall or block", status=status,
+                                 permanent=True)
             if status != 200:
-                raise FetchError(url, f"HTTP {status}", status=status)
+                raise FetchError(url, f"HTTP {status}", status=status, permanent=400 <= status < 500 and status != 408)
             declared_length = reply.headers.get("content-length", "")
             if declared_length.isdigit() and int(declared_length) > limits.max_bytes:
-                raise FetchError(url, f"too large: Content-Length {declared_length} > max_bytes {limits.max_bytes}")
+                raise FetchError(url, f"too large: Content-Length {declared_length} > max_bytes {limits.max_bytes}",
+                                 permanent=True)
             content = _read_limited(reply, url, limits, budget)
         content_type = reply.headers.get("content-type", "")
         media_type = sniff_media_type(content, urlsplit(url).path, content_type)
@@ -260,7 +264,7 @@ class Fetcher:
             return
         rules = self._robots_for(_origin(url))
         if rules is not None and not rules.can_fetch(self.politeness.user_agent, url):
-            raise FetchError(url, "disallowed by robots.txt")
+            raise FetchError(url, "disallowed by robots.txt", permanent=True)
 
     def _robots_for(self, origin: str) -> RobotFileParser | None:
         """robots.txt of an origin, read once.  Missing or unreachable robots.txt allows everything
@@ -297,7 +301,7 @@ def _origin(url: str) -> str:
 
 def _check_scheme(url: str) -> None:
     if urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError(url, "only http and https URLs are fetched")
+        raise FetchError(url, "only http and https URLs are fetched", permanent=True)
 
 
 def _read_limited(reply: httpx.Response, url: str, limits: Politeness, budget: _Budget) -> bytes:
@@ -310,10 +314,10 @@ def _read_limited(reply: httpx.Response, url: str, limits: Politeness, budget: _
     for chunk in reply.iter_bytes():
         size += len(chunk)
         if size > limits.max_bytes:
-            raise FetchError(url, f"too large: more than max_bytes {limits.max_bytes} bytes")
+            raise FetchError(url, f"too large: more than max_bytes {limits.max_bytes} bytes", permanent=True)
         if budget.remaining() <= 0:
             raise FetchError(url, f"download took longer than max_time {limits.max_time:g} s "
-                                  f"({size} bytes received): not retried")
+                                  f"({size} bytes received): not retried", permanent=True)
         chunks.append(chunk)
     return b"".join(chunks)
 

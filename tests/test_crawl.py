@@ -18,7 +18,7 @@ from pipeline.formats import DOCX, PDF, decode_html
 from pipeline.sources import SourceConfig, load_sources
 from pipeline.store import CorpusStore, doc_id_for, sha256_hex
 from pipeline.mirror import search_response, serve_sample_site
-from replay.portals import GBK_PAGE, SHARED_PDF, SOURCES_TOML, Portals, detail_page, mount, read, static
+from replay.portals import GBK_PAGE, SHARED_PDF, SOURCES_TOML, Portals, detail_page, mount, pdf_bytes, read, static
 from replay.server import Computed, Gate, Huge, Reply, ReplayServer, Reset, Slow
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -307,3 +307,49 @@ def test_bundled_sample_site_crawls_completely(store: CorpusStore) -> None:
         report = refresh(store, load_sources(names=["sample"], overrides={"mirror": base}))
     assert report.total.errors == 0, store.errors()
     assert {d.meta.title for d in store.documents()} == expected
+
+
+def test_attachments_that_fail_for_good_are_not_fetched_on_every_run(portals: Portals, store: CorpusStore) -> None:
+    source = one(portals, "replay-gkmlpt")
+    page_path, pdf, xlsx = ("/gkmlpt/content/5/5001/post_5001.html", "/gkmlpt/files/chains-5001.pdf",
+                            "/gkmlpt/files/owners-5001.xlsx")
+    detail = json.loads(read("gkmlpt/details.json"))["5001"]
+    detail["attachment"] = [*detail.get("attachment", []), {"url": "file:///etc/passwd", "name": "附件"}]
+    page = read("gkmlpt/post.html").replace("__DETAIL__", json.dumps(detail)).replace("__TITLE__", detail["title"])
+    portals.server.route(page_path, static(page))
+    portals.server.route(pdf, Reply("<html><title>下载</title><body>" + "请登录后下载附件。" * 50 + "</body></html>"))
+    portals.server.route(xlsx, Huge(50 * 1024 * 1024))
+    doc = doc_id(source, portals.server.url(page_path))
+
+    first = refresh_source(store, source)
+    messages = {e.url: e.message for e in store.errors(doc)}
+    assert messages[portals.server.url(pdf)].startswith("expected application/pdf, got an HTML page (failed for good")
+    assert messages["file:///etc/passwd"].startswith("only http and https URLs are fetched (failed for good")
+    assert messages[portals.server.url(xlsx)].startswith("too large")
+    assert "not fetched again before" in messages[portals.server.url(xlsx)]
+    assert first.errors == 3 and [p.role for p in store.get_document(doc).parts] == ["page"]
+
+    hits = dict(portals.server.hits)
+    second = refresh_source(store, source)  # the page is done: nothing is fetched again
+    assert (second.unchanged, second.fetched, second.errors) == (3, 0, 0)
+    assert all(portals.server.hits[path] == hits[path] for path in (page_path, pdf, xlsx))
+    assert {e.url: e.message for e in store.errors(doc)} == messages
+
+    revalidated = refresh_source(store, source, revalidate=True)  # the page is asked again, the failures are not
+    assert portals.server.hits[pdf] == hits[pdf] and portals.server.hits[xlsx] == hits[xlsx]
+    assert revalidated.errors == 3 and {e.url: e.message for e in store.errors(doc)} == messages
+
+    portals.server.route(pdf, static(pdf_bytes("Chain leaders of the eight key chains"), PDF))
+    retried = refresh_source(store, source, retry_failed=True)  # asked for: all of them are tried again
+    assert portals.server.hits[pdf] == hits[pdf] + 1 and portals.server.hits[xlsx] == hits[xlsx] + 1
+    assert retried.changed == 1 and retried.errors == 2
+    assert portals.server.url(pdf) not in {e.url for e in store.errors(doc)}
+
+
+def test_failed_attachments_are_retried_when_due(portals: Portals, store: CorpusStore) -> None:
+    source = one(portals, "replay-gov", retry_failed_after_days=0.0)  # due at once
+    fj1 = "/gov/files/202305/fj1.pdf"
+    portals.server.route(fj1, Reply("<html><body>" + "附件已删除。" * 80 + "</body></html>"))
+    refresh_source(store, source)
+    refresh_source(store, source)
+    assert portals.server.hits[fj1] == 2
