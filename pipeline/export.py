@@ -47,7 +47,8 @@ FORMATS = ("csv", "parquet", "md", "xlsx", "html", "corpus")
 ALWAYS = ("csv", "parquet")  # every export writes the tables as CSV and Parquet; other formats are added to them
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-DOCUMENT_COLUMNS = ["doc_id", "title", "source_url", "region", "issuer", "doc_number", "date", "doc_type", "modes",
+DOCUMENT_COLUMNS = ["doc_id", "title", "source_url", "region", "province", "admin_code", "issuer", "doc_number", "date",
+                    "year", "doc_type", "modes",
                     *(f"{m}_score" for m in MODES), *(f"{m}_evidence" for m in MODES), "error"]
 CONTEXT_COLUMNS = ["province", "admin_code", "first_date", "title", "issuer", "source_url"]
 TABLE1_COLUMNS = ["region", "concept", "model", "key_chains", "doc_ids", "roles", "flags", "evidence",
@@ -217,14 +218,19 @@ def _plain(obj: object) -> dict:
 
 def _document_row(raw: RawDocument, result: ProcessedDocument | None, store: CorpusStore) -> dict:
     meta = result.meta if result else raw.meta
+    region = region_fields(meta.region) if meta.region and not meta.admin_code else vars(meta)  # older results lack codes
+    date = meta.written_date or meta.publish_date
     row = {
         "doc_id": raw.doc_id,
         "title": meta.title or PurePath(raw.url).stem,
         "source_url": raw.url,
         "region": meta.region,
+        "province": region["province"],
+        "admin_code": region["admin_code"],
         "issuer": meta.issuer,
         "doc_number": meta.doc_number,
-        "date": meta.written_date or meta.publish_date,
+        "date": date,
+        "year": date[:4],
         "doc_type": meta.doc_type,
         "modes": "",
         "error": "; ".join(_document_errors(raw, result, store)),

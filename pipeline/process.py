@@ -20,6 +20,7 @@ from pipeline.config import LEXICON_DIR
 from pipeline.extract import extract
 from pipeline.models import Extraction, ProcessedDocument, RawDocument
 from pipeline.parse import parse_document
+from pipeline.regions import region_fields
 from pipeline.progress import track
 from pipeline.segment import segment
 from pipeline.store import CorpusStore
@@ -48,7 +49,7 @@ def process_document(raw: RawDocument, read_blob: Callable[[str], bytes], model:
     extraction = _keep_classified_modes(extract(segmented), classification.labels)
     return ProcessedDocument(
         doc_id=raw.doc_id,
-        meta=replace(parsed.meta, region=extraction.region or parsed.meta.region),
+        meta=replace(parsed.meta, **region_fields(extraction.region or parsed.meta.region)),
         classification=classification,
         extraction=extraction,
         errors=parsed.errors if segmented.sentences else (*parsed.errors, "no text could be extracted"),
