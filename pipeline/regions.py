@@ -76,6 +76,7 @@ SCOPE_WORD = re.compile(r"(?:我|本|全)(省|市|县|区|州|旗)")
 """我市 / 本市 / 全市 …: the author's own level, not a name."""
 ORGAN_SCOPE = re.compile(r"^(?:中共)?(省|市|县|区|州|旗)(?:委|人民政府|政府|人大|政协|[\u4e00-\u9fff]{1,12}(?:厅|局|委员会|委|办公室|办))")
 """An issuer naming no place, only its level: 市科学技术局, 省人民政府办公厅, 县政府."""
+HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 SHORT_NAME = 2
 WORD_WINDOW = 6
 """Names this short are taken only where jieba, reading WORD_WINDOW characters either side, cuts words at
@@ -535,10 +536,16 @@ def site_division(site: str) -> Division | None:
     site = site.strip()
     if not site:
         return None
-    if "/" in site or "." in site:
-        host = (urlsplit(site if "//" in site else "//" + site).hostname or "").lower()
-        return next((unit for suffix, unit in _portal_domains() if host == suffix or host.endswith("." + suffix)), None)
-    return lookup(site)
+    if "://" in site:
+        try:
+            host = (urlsplit(site).hostname or "").lower()
+        except ValueError:  # not a URL after all
+            return None
+    elif HOST.fullmatch(site):
+        host = site.lower()
+    else:  # a region name, or a file name (附件1.pdf) that names no site
+        return lookup(site)
+    return next((unit for suffix, unit in _portal_domains() if host == suffix or host.endswith("." + suffix)), None)
 
 
 def _scope_level(text: str) -> str:
