@@ -11,7 +11,7 @@ that evidence can point at a row.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from spacy.vocab import Vocab
 
 from pipeline.config import LEXICON_DIR
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
+from pipeline.parse.text import is_traditional, to_simplified
 from pipeline.regions import region_words
 from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
@@ -199,8 +200,27 @@ def segment_text(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(),
     return segment(ParsedDocument(doc_id=doc_id, meta=meta, parts=(part,)))
 
 
+def in_simplified(parsed: ParsedDocument) -> ParsedDocument:
+    """The document as segmentation reads it: a document written in traditional characters converted to
+    simplified (texts, table cells, title and issuer), character for character, so that offsets into the
+    simplified text are offsets into the original that ``parsed`` (and the stored result's parts) keep.
+
+    Why before segmentation: the lexicon, the cue vocabulary and the models are in simplified characters; a
+    traditional copy of a report would otherwise match none of them (issue 9)."""
+    cells = (cell for part in parsed.parts for table in part.tables for row in table.rows for cell in row)
+    if not is_traditional("\n".join((parsed.meta.title, *(p.text for p in parsed.parts), *cells))):
+        return parsed
+    parts = tuple(replace(part, text=to_simplified(part.text), tables=tuple(
+        replace(table, rows=tuple(tuple(to_simplified(cell) for cell in row) for row in table.rows))
+        for table in part.tables)) for part in parsed.parts)
+    meta = replace(parsed.meta, title=to_simplified(parsed.meta.title), issuer=to_simplified(parsed.meta.issuer))
+    return replace(parsed, meta=meta, parts=parts)
+
+
 def segment(parsed: ParsedDocument) -> SegmentedDocument:
-    """Sentences of every part (paragraph text first, then table rows), numbered in order."""
+    """Sentences of every part (paragraph text first, then table rows), numbered in order, in simplified
+    characters (see :func:`in_simplified`)."""
+    parsed = in_simplified(parsed)
     sentences: list[Sentence] = []
     for part_index, part in enumerate(parsed.parts):
         paragraphs = part.text.split("\n")

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.models import Table
+from pipeline.models import DocumentMeta, Table
+from pipeline.parse.text import is_traditional, to_simplified
 from pipeline.segment import MAX_SENTENCE_CHARS, segment_text, spacy_doc, split_sentences, tokenize
 from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
@@ -71,3 +72,27 @@ def test_lexicon_and_vocabulary_terms_stay_whole() -> None:
     """A cue term in pipeline.vocabulary is a word of the segmenter too (one vocabulary, seen everywhere)."""
     for term in (*ROLE_TERMS, *MODE_TERMS):
         assert tokenize(f"各地{term}要落实") == ["各地", term, "要", "落实"], term
+
+
+TRADITIONAL = "天津市實行重點產業鏈鏈長制，總鏈長由市委書記擔任。\n各區建立“一鏈一策”工作機制，鏈主企業牽頭攻關。"
+
+
+def test_traditional_text_is_segmented_in_simplified_characters_with_original_offsets() -> None:
+    doc = segment_text("t", TRADITIONAL, DocumentMeta(title="關於實行鏈長制的通知"))
+    assert doc.meta.title == "关于实行链长制的通知"
+    assert doc.sentences[0].text == "天津市实行重点产业链链长制，总链长由市委书记担任。"
+    assert {"链长制", "总链长", "链主企业", "一链一策"} <= {t for s in doc.sentences for t in s.tokens}
+    simplified = to_simplified(TRADITIONAL)
+    assert len(simplified) == len(TRADITIONAL)
+    for sentence in doc.sentences:  # an offset into the simplified text is one into the original
+        start = simplified.index(sentence.text)
+        assert to_simplified(TRADITIONAL[start:start + len(sentence.text)]) == sentence.text
+
+
+def test_simplified_text_is_left_alone() -> None:
+    """t2s rewrites some words a simplified text uses legitimately; such a text is not converted at all."""
+    text = "一批覆盖全市的重点项目，严禁破坏土地。昇腾生态由市工信局负责。"
+    assert not is_traditional(text)
+    assert [s.text for s in segment_text("s", text).sentences] == ["一批覆盖全市的重点项目，严禁破坏土地。",
+                                                                  "昇腾生态由市工信局负责。"]
+    assert is_traditional(TRADITIONAL)

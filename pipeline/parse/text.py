@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cache
+
+from opencc import OpenCC
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2026\u2014"
 """Han characters plus CJK/full-width punctuation and Chinese quotes/ellipsis/dash."""
@@ -128,3 +131,49 @@ def strip_running_lines(pages: Sequence[Sequence[str]], edge: int = 2) -> list[l
                 if is_page_number(lines[i]) or (len(pages) >= 2 and counts[key(lines[i])] >= threshold)}
         cleaned.append([line for i, line in enumerate(lines) if i not in drop])
     return cleaned
+
+
+TRADITIONAL_SHARE = 0.01
+"""Share of a text's characters in traditional-only forms above which it counts as written in traditional
+characters (such texts have 10–30 %; a simplified text quoting a name such as 陈啟鹏 far less)."""
+
+
+@cache
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+@cache
+def _traditional_only() -> re.Pattern[str]:
+    """Characters that simplified writing does not use: t2s changes them and s2t leaves them (鏈, 區, 總).  坏 or
+    覆 are not among them although t2s may rewrite them (坏 → 坯 as a variant, 一批覆盖 → 一批复盖 as a phrase).
+    Built once per process from OpenCC's own tables, one character per line so that no phrase rule applies."""
+    characters = [chr(c) for c in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00))]
+    simplified = _t2s().convert("\n".join(characters)).split("\n")
+    traditional = OpenCC("s2t").convert("\n".join(characters)).split("\n")
+    found = [c for c, s, t in zip(characters, simplified, traditional, strict=True) if s != c and t == c]
+    return re.compile(f"[{''.join(found)}]")
+
+
+def is_traditional(text: str) -> bool:
+    """Is ``text`` written in traditional characters (at least two, and a share of its characters, in
+    traditional-only forms)?  A simplified text must be left alone: t2s would rewrite some of its words."""
+    found = sum(1 for _ in _traditional_only().finditer(text))
+    return found >= max(2, TRADITIONAL_SHARE * len(text))
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC t2s), character for character: the result has the same length,
+    so an offset into it is an offset into the original.  A line whose conversion would change its length
+    (none in the shared corpora) is converted one character at a time instead."""
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "\n".join(_line_to_simplified(line) for line in text.split("\n"))
+
+
+def _line_to_simplified(line: str) -> str:
+    converted = _t2s().convert(line)
+    if len(converted) == len(line):
+        return converted
+    return "".join(single if len(single := _t2s().convert(ch)) == 1 else ch for ch in line)
