@@ -306,7 +306,7 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """Prefix ' to text cells a spreadsheet would run as a formula (= + - @ tab CR), per OWASP CSV injection."""
     safe = table.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if pd.api.types.is_object_dtype(safe[column]) or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START)
                                             else v)
     return safe

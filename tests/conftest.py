@@ -30,3 +30,21 @@ def shared_dir() -> Path:
 def store(tmp_path: Path) -> CorpusStore:
     with CorpusStore(tmp_path / "store") as corpus:
         yield corpus
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample site crawled through the loopback mirror and processed, once per session.
+
+    Read-only for tests: copy it (shutil.copytree) before recording anything in it."""
+    from pipeline.crawl import refresh_source
+    from pipeline.mirror import serve_sample_site
+    from pipeline.process import process_store
+    from pipeline.sources import load_sources
+
+    root = tmp_path_factory.mktemp("sample-store") / "store"
+    with serve_sample_site() as mirror, CorpusStore(root) as corpus:
+        for source in load_sources(names=["sample"], overrides={"mirror": mirror}):
+            refresh_source(corpus, source)
+        process_store(corpus)
+    return root

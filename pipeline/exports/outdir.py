@@ -59,16 +59,24 @@ def staged_folder(out: Path) -> Iterator[Path]:
     try:
         yield folder
         publish(out, folder)
-    except OSError as exc:
+    except Exception as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        what = "no space left on device" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else \
-            (exc.strerror or str(exc))
-        raise ExportError(f"export to {out} failed: {what} ({exc.filename or folder.name}); "
-                          f"{out} still holds the previous complete export") from exc
+        raise ExportError(f"export to {out} failed: {_reason(exc)}; {out} still holds the previous complete export") \
+            from exc
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     prune(out)
+
+
+def _reason(exc: Exception) -> str:
+    """One readable cause; writers report a full disk as OSError or in their own words (lxml: IO_EFBIG)."""
+    full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)) or \
+        any(code in str(exc) for code in ("ENOSPC", "EFBIG", "EDQUOT", "No space left"))
+    where = f" ({Path(exc.filename).name})" if isinstance(exc, OSError) and exc.filename else ""
+    if full:
+        return f"no space left on device{where}"
+    return f"{exc.strerror}{where}" if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
 
 
 def publish(out: Path, folder: Path) -> None:

@@ -1,39 +1,39 @@
 """findings.xlsx: one sheet per table, a frozen header row, readable column widths, and a README sheet first.
 
-Cells go through the same formula neutralisation as the CSVs (a title such
-as ``=HYPERLINK(…)`` is stored as the text ``'=HYPERLINK(…)``), and control
-characters that XLSX cannot hold are dropped.
+Written with XlsxWriter in memory, so the file is one write at the end (a full
+disk fails that write cleanly); strings are never turned into formulas or
+links, and cells go through the same formula neutralisation as the CSVs (a
+title ``=HYPERLINK(…)`` is stored as the text ``'=HYPERLINK(…)``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from pipeline.exports.columns import COLUMNS
 
-MAX_WIDTH = 60  # characters; longer cells wrap
+MAX_WIDTH = 60  # characters; longer cells are cut off visually (the full text is in the cell)
 MIN_WIDTH = 6
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML 1.0 cannot hold
+OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+           "nan_inf_to_errors": True}
 
 
 def write_workbook(findings, manifest: Mapping[str, object], path: Path) -> Path:
     """Write the workbook (``findings`` is a pipeline.export.Findings)."""
     from pipeline.export import neutralise_formulas
 
-    book = Workbook()
-    readme = book.active
-    readme.title = "README"
-    _write_readme(readme, findings, manifest)
+    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    bold = book.add_format({"bold": True})
+    _write_readme(book.add_worksheet("README"), bold, findings, manifest)
     for name, table in findings.all_tables().items():
-        sheet = book.create_sheet(name)
-        _write_table(sheet, neutralise_formulas(table))
-    book.save(path)
+        _write_table(book.add_worksheet(name), bold, neutralise_formulas(table))
+    book.close()
     return path
 
 
@@ -41,23 +41,26 @@ def _cell(value: object) -> object:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return ILLEGAL.sub("", value)
     return value.item() if hasattr(value, "item") else value
 
 
-def _write_table(sheet, table: pd.DataFrame) -> None:
-    sheet.append(list(table.columns))
-    for row in table.itertuples(index=False):
-        sheet.append([_cell(v) for v in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(table.columns, start=1):
+def _write_table(sheet, bold, table: pd.DataFrame) -> None:
+    sheet.write_row(0, 0, list(table.columns), bold)
+    for row_index, row in enumerate(table.itertuples(index=False), start=1):
+        for column_index, value in enumerate(row):
+            value = _cell(value)
+            if isinstance(value, str):
+                sheet.write_string(row_index, column_index, value)
+            elif value is not None:
+                sheet.write(row_index, column_index, value)
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(table.columns):
         lengths = [_display_width(str(column))] + [_display_width(str(v)) for v in table[column].head(500)
-                                                   if v is not None and not (isinstance(v, float) and pd.isna(v))]
-        sheet.column_dimensions[get_column_letter(index)].width = max(MIN_WIDTH, min(MAX_WIDTH, max(lengths) + 2))
+                                                   if isinstance(v, str) or not pd.isna(v)]
+        sheet.set_column(index, index, max(MIN_WIDTH, min(MAX_WIDTH, max(lengths) + 2)))
     if len(table.columns):
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table) + 1}"
+        sheet.autofilter(0, 0, len(table), len(table.columns) - 1)
 
 
 def _display_width(text: str) -> int:
@@ -65,16 +68,13 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _write_readme(sheet, findings, manifest: Mapping[str, object]) -> None:
-    bold = Font(bold=True)
-    sheet.append(["policy-miner findings"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([("Each sheet is one table of docs/outputs.md; cells starting with = + - @ are prefixed with ' "
-                   "so that no spreadsheet runs them as formulas.")])
-    sheet.append([])
-    sheet.append(["Run manifest"])
-    sheet.cell(sheet.max_row, 1).font = bold
+def _write_readme(sheet, bold, findings, manifest: Mapping[str, object]) -> None:
     store = manifest.get("store", {}) if isinstance(manifest.get("store"), dict) else {}
+    lines: list[tuple[list[object], bool]] = [
+        (["policy-miner findings"], True),
+        ([("Each sheet is one table of docs/outputs.md; cells starting with = + - @ (or tab, CR) are prefixed "
+           "with ' so that no spreadsheet runs them as formulas.")], False),
+        ([], False), (["Run manifest"], True)]
     facts = [
         ("pipeline version", manifest.get("pipeline_version")), ("code digest", manifest.get("code_digest")),
         ("model digest", manifest.get("model_digest")), ("lexicon digest", manifest.get("lexicon_digest")),
@@ -85,24 +85,18 @@ def _write_readme(sheet, findings, manifest: Mapping[str, object]) -> None:
         ("store content hash", store.get("content_hash")), ("started", manifest.get("started_at")),
         ("finished", manifest.get("finished_at")), ("Prefect flow run", manifest.get("flow_run_id")),
     ]
-    for label, value in facts:
-        sheet.append([label, "" if value is None else str(value)])
-    sheet.append([])
-    sheet.append(["rows per table"])
-    sheet.cell(sheet.max_row, 1).font = bold
-    for name, count in dict(manifest.get("counts", {})).items():
-        sheet.append([name, count])
-    sheet.append([])
-    sheet.append(["sheet", "column", "meaning"])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    for name, table in findings.all_tables().items():
-        meanings = COLUMNS.get(name, {})
-        for column in table.columns:
-            sheet.append([name, column, meanings.get(column, "")])
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 40
-    sheet.column_dimensions["C"].width = 90
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=False, vertical="top")
+    lines += [([label, "" if value is None else str(value)], False) for label, value in facts]
+    lines += [([], False), (["rows per table"], True)]
+    lines += [([name, count], False) for name, count in dict(manifest.get("counts", {})).items()]
+    lines += [([], False), (["sheet", "column", "meaning"], True)]
+    lines += [([name, column, COLUMNS.get(name, {}).get(column, "")], False)
+              for name, table in findings.all_tables().items() for column in table.columns]
+    for row_index, (values, heading) in enumerate(lines):
+        for column_index, value in enumerate(values):
+            if isinstance(value, str):
+                sheet.write_string(row_index, column_index, value, bold if heading else None)
+            else:
+                sheet.write(row_index, column_index, value, bold if heading else None)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 40)
+    sheet.set_column(2, 2, 90)
