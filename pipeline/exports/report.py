@@ -189,7 +189,9 @@ def _timeline(adoption: list[Adoption], index: EvidenceIndex) -> str:
         ids = index.document(item.doc_id, "chain_leader")
         points.append(f"<circle class=\"point\" cx=\"{x(day):.1f}\" cy=\"{y(count):.1f}\" r=\"5\"{attr(ids)}>"
                       f"<title>{esc(item.region)} {esc(item.date)}</title></circle>")
-        labels.append(f"<text x=\"{x(day) + 7:.1f}\" y=\"{y(count) + 4:.1f}\">{esc(item.region)}</text>")
+        right_half = x(day) > width / 2  # labels on the right half point left, so none runs off the chart
+        labels.append(f"<text x=\"{x(day) + (-8 if right_half else 8):.1f}\" y=\"{y(count) + 4:.1f}\" "
+                      f"text-anchor=\"{'end' if right_half else 'start'}\">{esc(item.region)}</text>")
     steps.append(f"H{x(end):.1f}")
     years = range(date.fromordinal(start).year + 1, date.fromordinal(end).year + 1)
     ticks = "".join(f"<line class=\"tick\" x1=\"{x(date(yr, 1, 1).toordinal()):.1f}\" y1=\"{pad}\" "
