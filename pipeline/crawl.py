@@ -152,11 +152,15 @@ class _SourceCrawl:
         except Exception as error:  # noqa: BLE001 - an unreadable listing must not stop the run
             self._record([(f"listing unreadable: {type(error).__name__}: {error}", self.source.base_url)], None)
 
-    def fetch_listing(self, url: str, params: Mapping[str, Any] | None = None) -> Response | None:
-        """ListingReader for the kinds: a listing page, or None after recording why not."""
+    def fetch_listing(self, url: str, params: Mapping[str, Any] | None = None, *,
+                      missing_ok: bool = False) -> Response | None:
+        """ListingReader for the kinds: a listing page, or None after recording why not (a 404 where
+        ``missing_ok`` says the listing may end that way is not recorded)."""
         try:
             response = self.fetcher.get(url, params=params)
         except FetchError as error:
+            if missing_ok and error.status == 404:
+                return None
             self._record([(f"listing: {error.message}", error.url)], None)
             return None
         self.store.clear_errors(STAGE, url=response.url)

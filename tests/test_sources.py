@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,12 @@ from pipeline.mirror import search_response, serve_sample_site
 from pipeline.sources import KINDS, SOURCES_FILE, NotADocument, SourceConfigError, load_sources
 from pipeline.sources.base import html_attachments, iso_date, plain
 from pipeline.sources.gkmlpt import config_value, select_categories
-from replay.portals import pdf_bytes
+from pipeline.crawl import refresh
+from pipeline.models import RawDocument, RawPart
+from pipeline.parse import parse_part
+from pipeline.store import CorpusStore
+from replay.portals import Portals, mount, pdf_bytes
+from replay.server import Reply, ReplayServer
 
 GZ_PAGES = "corpora/shizelengleng__ai-zhengce-tong/docs/policy_sources"
 
@@ -25,7 +31,8 @@ def test_project_registry_loads_and_selects_by_group() -> None:
     assert len({s.name for s in every}) == len(every)
     assert {s.group for s in every} >= {"national", "provincial", "municipal"}
     assert {s.kind for s in every} >= {"govcn", "gkmlpt", "trs", "listing"}
-    assert all(s.politeness.user_agent.startswith("policy-miner/0.1") for s in every)
+    assert all("policy-miner/0.1" in s.politeness.user_agent for s in every)  # browser-like ones still say who we are
+    assert load_sources(SOURCES_FILE, names=["gd-gkmlpt"])[0].politeness.user_agent.startswith("Mozilla/5.0")
     sample = load_sources(SOURCES_FILE, names=["sample"], overrides={"mirror": "http://127.0.0.1:8765"})
     assert sample and all(s.base_url.startswith("http://127.0.0.1:8765/") for s in sample)
     assert all(s.group == "sample" for s in sample)
@@ -200,3 +207,96 @@ def test_serve_sample_site_serves_files_and_search(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/zj/search-gov/data").status_code == 404
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base}/gov/a.htm")
+
+
+# -- real portal behaviour against the replay server (issue #10) -----------------------------------
+
+@pytest.fixture
+def portals() -> Iterator[Portals]:
+    server = ReplayServer()
+    mount(server)
+    server.start()
+    yield Portals(server)
+    server.stop()
+
+
+def _docs(store: CorpusStore, portals: Portals) -> dict[str, RawDocument]:
+    return {d.url.removeprefix(portals.server.base): d for d in store.documents()}
+
+
+def test_gov_cn_flat_list_shape_is_read_across_pages(portals: Portals, store: CorpusStore) -> None:
+    report = refresh(store, portals.sources(["replay-gov-flat"]))
+    assert (report.total.new, report.total.errors) == (3, 0)
+    queries = portals.server.queries["/gov/flat/search-gov/data"]
+    assert [q["p"] for q in queries] == ["1", "2"] and {q["t"] for q in queries} == {"zhengcelibrary_gw"}
+    gov = _docs(store, portals)["/gov/zhengce/content/202305/content_101.htm"]
+    assert (gov.meta.doc_number, gov.meta.issuer, gov.meta.written_date) == ("国发〔2023〕31号", "国务院", "2023-05-12")
+
+
+def test_gov_cn_error_code_is_an_error_not_an_empty_listing(portals: Portals, store: CorpusStore) -> None:
+    report = refresh(store, portals.sources(["replay-gov-broken"]))
+    assert (report.total.new, report.total.errors) == (0, 1)
+    assert "gov.cn search answered code 500" in store.errors()[0].message
+
+
+def test_gkmlpt_string_typed_fields_and_china_midnight_timestamps(portals: Portals, store: CorpusStore) -> None:
+    report = refresh(store, portals.sources(["replay-gkmlpt-strings"]))
+    assert (report.total.new, report.total.errors) == (2, 0)
+    docs = _docs(store, portals)
+    first = docs["/gds/gkmlpt/content/6/6001/post_6001.html"].meta
+    # "1699286400" is 2023-11-07 00:00 in China (11-06 in UTC); display_publish_time "0" is unset, so the
+    # first publication time is used
+    assert (first.written_date, first.publish_date) == ("2023-11-07", "2023-11-08")
+    second = docs["/gds/gkmlpt/content/6/6002/post_6002.html"].meta
+    assert (second.written_date, second.publish_date) == ("", "2023-12-01")  # date "0": no written date
+
+
+def test_gkmlpt_detail_dates_as_strings_are_parsed(portals: Portals) -> None:
+    """A content page's DETAIL: "date" written out is the publish date, display_publish_time "0" unset."""
+    page = httpx.get(portals.server.url("/gds/gkmlpt/content/6/6001/post_6001.html")).content
+    meta = parse_part(page, RawPart(role="page", url="x", sha256="", media_type="text/html")).meta
+    assert (meta.publish_date, meta.written_date, meta.doc_number) == ("2023-11-08", "", "示科〔2023〕21号")
+
+
+def test_gkmlpt_keyword_crawl_goes_through_the_provincial_search(portals: Portals, store: CorpusStore) -> None:
+    sources = portals.sources(["replay-gkmlpt-search"], keywords=("揭榜挂帅",))
+    report = refresh(store, sources)
+    queries = portals.server.queries["/gdsearch/jsonp/site/9002"]
+    assert [q["page"] for q in queries] == ["1", "2"]  # pages from 1; page 2 was short, so the end
+    assert all(q["callback"] and q["text"] == "揭榜挂帅" for q in queries)
+    assert portals.server.hits["/gds/gkmlpt/api/all/131"] == 0  # the recent-slice listing is not used
+    docs = _docs(store, portals)
+    assert sorted(docs) == ["/gds/gkmlpt/content/5/5999/post_5999.html", "/gds/gkmlpt/content/6/6001/post_6001.html"]
+    assert (report.total.new, report.total.errors) == (2, 0)  # the non-gkml news hit is not a document
+    assert docs["/gds/gkmlpt/content/6/6001/post_6001.html"].meta.title == "示例市科学技术局关于开展揭榜挂帅项目申报的通知"
+    assert portals.server.user_agents == {"Mozilla/5.0 (compatible; policy-miner/0.1; +replay test)"}  # per source
+
+
+def test_gkmlpt_search_error_answer_is_recorded(portals: Portals, store: CorpusStore) -> None:
+    portals.server.route("/gdsearch/jsonp/site/9002", Reply('{"errcode": -1, "errmsg": "调用失败，请检查参数"}',
+                                                            content_type="application/json"))
+    report = refresh(store, portals.sources(["replay-gkmlpt-search"], keywords=("揭榜挂帅",)))
+    assert (report.total.new, report.total.errors) == (0, 1)
+    assert "errcode -1" in store.errors()[0].message
+
+
+def test_listing_404_after_the_last_page_is_the_normal_end(portals: Portals, store: CorpusStore) -> None:
+    for _ in range(2):  # and on every rerun
+        report = refresh(store, portals.sources(["replay-trs-end"]))
+        assert report.total.errors == 0 and store.errors() == []
+    assert portals.server.hits["/trs2/index_2.html"] == 2  # asked, answered 404, taken as the end
+    assert store.count_documents() == 2
+
+
+def test_listing_404_on_the_first_page_is_an_error(portals: Portals, store: CorpusStore) -> None:
+    portals.server.route("/trs2/index.html", Reply("<html><title>404</title></html>", status=404))
+    report = refresh(store, portals.sources(["replay-trs-end"]))
+    assert report.total.errors == 1 and "404" in store.errors()[0].message
+
+
+def test_challenged_hosts_are_skipped_with_a_status_line(portals: Portals, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="pipeline.sources.registry"):
+        grouped = portals.sources(["replay-real"])
+    assert "replay-challenged" not in {s.name for s in grouped}
+    assert any("skipped replay-challenged" in r.message and "加速乐" in r.message for r in caplog.records)
+    assert [s.name for s in portals.sources(["replay-challenged"])] == ["replay-challenged"]  # named: tried

@@ -23,7 +23,8 @@ from pipeline.models import DocumentMeta
 from pipeline.parse import limits
 from pipeline.parse.base import Extracted, ParseError, Rows
 from pipeline.parse.decode import decode_document
-from pipeline.parse.metadata import clean_value, date_from_timestamp, meta_from_labels, meta_from_tags
+from pipeline.parse.metadata import (clean_value, date_from_timestamp, meta_from_labels, meta_from_tags,
+                                     normalise_date)
 from pipeline.parse.text import normalise
 
 BODY_SELECTORS = ("#UCAP-CONTENT", ".TRS_Editor", ".trs_editor_view", ".zc_article_con", "div.article-body",
@@ -128,14 +129,33 @@ def page_meta(root: _Element, detail: dict | None = None) -> DocumentMeta:
 
 
 def _detail_meta(detail: dict) -> DocumentMeta:
+    """DETAIL's fields; on content pages ``date`` is the publish date written out ("2023-11-07"), in API
+    records it is the 成文日期 in unix seconds; ``display_publish_time`` "0" means unset."""
     date = detail.get("date")
     return DocumentMeta(
         title=clean_value("title", str(detail.get("title") or "")),
         doc_number=clean_value("doc_number", str(detail.get("document_number") or "")),
         issuer=clean_value("issuer", str(detail.get("publisher") or "")),
         index_number=clean_value("index_number", str(detail.get("identifier") or "")),
-        written_date=date_from_timestamp(date) if isinstance(date, int | float) else "",
+        written_date=detail_date(date) if _is_timestamp(date) else "",  # api records: 成文日期 as unix seconds
+        publish_date=detail_date(detail.get("display_publish_time")) or ("" if _is_timestamp(date) else detail_date(date)),
     )
+
+
+def detail_date(value: object) -> str:
+    """A gkmlpt date: unix seconds as a number or a digit string (China time), or a written date; 0 / "0" = unset."""
+    if isinstance(value, bool) or value in (None, "", 0, "0"):
+        return ""
+    if _is_timestamp(value):
+        return date_from_timestamp(float(value))  # type: ignore[arg-type]
+    return normalise_date(str(value))
+
+
+def _is_timestamp(value: object) -> bool:
+    """Unix seconds, as gkmlpt sends them: a number, or the same number as a string ("1699286400")."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit() and len(value.strip()) >= 9)
 
 
 def select_body(root: _Element) -> _Element:

@@ -57,7 +57,9 @@ class NotADocument(Exception):
 class ListingReader(Protocol):
     """What a kind may ask of the crawler: listing pages, fetched politely; None after a recorded failure."""
 
-    def fetch_listing(self, url: str, params: Mapping[str, Any] | None = None) -> Response | None: ...
+    def fetch_listing(self, url: str, params: Mapping[str, Any] | None = None, *,
+                      missing_ok: bool = False) -> Response | None:
+        """``missing_ok``: a 404 is the listing's normal end (a page past the last), returned as None unrecorded."""
 
 
 class SourceKind(Protocol):
@@ -98,7 +100,7 @@ def first(record: Mapping[str, Any], *keys: str) -> Any:
     """The first non-empty value among ``keys`` (portals rename fields: pcode / wenhao / fwzh)."""
     for key in keys:
         value = record.get(key)
-        if value not in (None, "", 0, [], {}):  # 0 = an unset timestamp
+        if value not in (None, "", 0, "0", [], {}):  # 0 or "0" (gkmlpt sends numbers as strings) = unset
             return value
     return ""
 

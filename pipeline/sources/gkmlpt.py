@@ -5,7 +5,12 @@ each TREE node is a catalogue category, listed by ``/gkmlpt/api/all/{id}?page=N&
 → ``{"classify": {"post_count": N}, "articles": [...]}``.  A landing page carries
 the document inside ``window._CONFIG.DETAIL`` (``content`` is escaped HTML,
 ``attachment`` lists files), which is what makes a page a document here.
-The API has no keyword search, so keyword crawls filter titles.
+``api/all`` serves only a recent slice of each category; keyword crawls go
+through the province-wide search instead (``search.gd.gov.cn/jsonp/site/{SID}``),
+whose index reaches back much further.  It answers JSONP (``cb({...})``, a
+``callback`` parameter is required, without one it answers ``{"errcode":-1}``),
+pages count from 1 (page 0 is always empty), and its records carry the same
+fields as ``api/all`` with numbers as strings ("0" = unset).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from pipeline.sources.base import (
 
 LISTING_FIELDS = ("id", "title", "url", "document_number", "identifier", "publisher", "date", "publish_time",
                   "display_publish_time", "first_publish_time", "updated_at", "is_abolished", "is_expired")
+SEARCH_CALLBACK = "policyminer"
+_JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\((.*)\)\s*;?\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -33,24 +40,55 @@ class Options:
     api_url: str = "gkmlpt/api/all/{category}"
     sid: str = ""  # site id; read from the index page's _CONFIG when empty
     categories: tuple[str, ...] = ()  # TREE node ids or names; empty = every leaf category
-    max_pages: int = 5  # per category
+    max_pages: int = 5  # per category, and per keyword in the search
+    search_url: str = "http://search.gd.gov.cn/jsonp/site/{sid}"  # province-wide search, for keyword crawls
+    search_page_size: int = 20
+    search_position: str = "title"  # "title": keywords in titles; "": full text
 
 
 class GkmlptKind:
     Options = Options
-    searches = False
+    searches = True  # keyword crawls use the province-wide search
 
     def listing(self, source: Any, reader: ListingReader) -> Iterator[ListedItem]:
         options: Options = source.options
+        if source.keywords and options.sid:
+            yield from self._search(source, reader, options.sid)
+            return
         index = reader.fetch_listing(source.url(options.index_url))
         if index is None:
             return
         sid = options.sid or str(config_value(index.text, "SID") or "")
         if not sid:
             raise ValueError(f"no SID in window._CONFIG of {index.url}; set options.sid")
+        if source.keywords:
+            yield from self._search(source, reader, sid)
+            return
         tree = config_value(index.text, "TREE") or []
         for category in select_categories(tree, options.categories):
             yield from self._category(source, reader, category, sid)
+
+    def _search(self, source: Any, reader: ListingReader, sid: str) -> Iterator[ListedItem]:
+        """Keyword crawl through search.gd.gov.cn: the site's own gkml records only, pages from 1."""
+        options: Options = source.options
+        url = source.url(options.search_url.format(sid=sid))
+        seen: set[str] = set()
+        for keyword in source.keywords:
+            for page in range(1, options.max_pages + 1):
+                params = {"callback": SEARCH_CALLBACK, "page": page, "pagesize": options.search_page_size,
+                          "text": keyword, "position": options.search_position, "order": 0, "isgkml": 1,
+                          "including_url_doc": 1, "including_attach_doc": 1}
+                response = reader.fetch_listing(url, params)
+                if response is None:
+                    break
+                results = search_results(response)
+                for record in results:
+                    link = str(first(record, "url", "post_url"))
+                    if str(record.get("isgkml", "1")) == "1" and "/gkmlpt/content/" in link and link not in seen:
+                        seen.add(link)
+                        yield listed_item(record, source)
+                if len(results) < options.search_page_size:
+                    break
 
     def _category(self, source: Any, reader: ListingReader, category: str, sid: str) -> Iterator[ListedItem]:
         options: Options = source.options
@@ -80,6 +118,21 @@ class GkmlptKind:
         return list(links.values())
 
 
+def search_results(response: Response) -> list[dict]:
+    """The ``results`` of a search.gd.gov.cn JSONP answer; ValueError for an error answer or a non-JSONP one."""
+    match = _JSONP.match(response.text)
+    try:
+        data = json.loads(match.group(1) if match else response.text)
+    except ValueError as error:
+        raise ValueError(f"search answer from {response.url} is neither JSONP nor JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise ValueError(f"search answer from {response.url} is not a JSON object")
+    if str(data.get("errcode", "0")) not in ("0", ""):
+        raise ValueError(f"search answered errcode {data['errcode']} ({data.get('errmsg') or data.get('msg') or ''}) "
+                         f"for {response.url}")
+    return [r for r in data.get("results") or [] if isinstance(r, dict)]
+
+
 def _listed_attachments(entries: Any, page_url: str) -> Iterator[Link]:
     """DETAIL.attachment entries: dicts naming url/path and name/title, or bare URLs."""
     for entry in entries if isinstance(entries, list) else []:
@@ -96,7 +149,7 @@ def listed_item(article: dict, source: Any) -> ListedItem:
         doc_number=plain(article.get("document_number")),
         written_date=iso_date(article.get("date")),
         publish_date=iso_date(first(article, "display_publish_time", "first_publish_time", "created_at",
-                                    "publish_time")),
+                                    "publish_time", "pub_time")),
         category=plain(first(article, "classify_main_name", "classify_theme_name", "classify_genre_name")),
         index_number=plain(article.get("identifier")),
         region=source.region,

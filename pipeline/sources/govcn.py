@@ -76,8 +76,20 @@ class GovCnKind:
 
 
 def read_search_response(response: Response, categories: tuple[str, ...]) -> tuple[list[dict], int]:
-    """(listVO items of the wanted categories, largest totalCount) from a search-gov/data answer."""
-    vo = (json_object(response).get("searchVO") or {})
+    """(listVO items of the wanted categories, largest totalCount) from a search-gov/data answer.
+
+    Either shape: ``searchVO.catMap.<category>.listVO`` (all libraries) or the
+    flat ``searchVO.listVO`` with ``searchVO.totalCount`` (one library, ``t=zhengcelibrary_gw``).
+    An answer whose ``code`` is not 200 (``{"code":500,"searchVO":null}``) is
+    an error, not an empty listing: ValueError, recorded by the crawler.
+    """
+    data = json_object(response)
+    code = data.get("code", 200)
+    if str(code) != "200":
+        raise ValueError(f"gov.cn search answered code {code} ({data.get('msg') or 'no message'}) for {response.url}")
+    vo = data.get("searchVO")
+    if not isinstance(vo, dict):
+        raise ValueError(f"gov.cn search answer from {response.url} has no searchVO")
     items: list[dict] = list(vo.get("listVO") or [])
     totals = [int(vo.get("totalCount") or 0)]
     for name, category in (vo.get("catMap") or {}).items():

@@ -74,7 +74,8 @@ class ListingKind:
         for index in range(options.max_pages):
             if index >= pages:
                 return
-            response = reader.fetch_listing(source.url(page_address(options, index)))
+            # past the last page, many CMSs answer 404 (index_7.html of a six-page list): the normal end
+            response = reader.fetch_listing(source.url(page_address(options, index)), missing_ok=index > 0)
             if response is None:
                 return
             text = response.content.decode(options.encoding, errors="replace") if options.encoding else response.text

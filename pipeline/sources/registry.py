@@ -7,6 +7,7 @@ fills, and every error names the file, line and field.
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,8 @@ from pipeline.config import SOURCES_FILE
 from pipeline.fetch import Politeness
 from pipeline.sources import gkmlpt, govcn, hlj, listing
 from pipeline.sources.base import DEFAULT_ATTACHMENT_PATTERN, SourceKind
+
+log = logging.getLogger(__name__)
 
 KINDS: dict[str, tuple[SourceKind, Mapping[str, Any]]] = {
     "govcn": (govcn.KIND, {}),
@@ -49,6 +52,7 @@ class SourceConfig:
     region: str = ""  # fills DocumentMeta.region, e.g. 广东省
     description: str = ""
     enabled: bool = True  # False: only crawled when named explicitly (e.g. ids still to be checked on the live site)
+    challenge: str = ""  # the host answers crawlers with an anti-bot challenge (瑞数, 加速乐): skipped unless named
     keywords: tuple[str, ...] = ()  # keyword-scoped crawl: API query, or title filter for listing kinds
     body_selector: str = ""  # CSS selector every real landing page has; scopes attachment links
     attachment_pattern: str = DEFAULT_ATTACHMENT_PATTERN
@@ -123,9 +127,9 @@ def _select(sources: list[SourceConfig], names: Sequence[str] | None, keywords: 
         missing = [n for n in names if n not in known]
         if missing:
             raise SourceConfigError(f"{path}: no source or group named {missing}; known: {sorted(known)}")
-        sources = [s for s in sources if s.name in names or (s.group in names and s.enabled)]
+        sources = [s for s in sources if s.name in names or (s.group in names and s.enabled and not _skip(s))]
     else:
-        sources = [s for s in sources if s.enabled]
+        sources = [s for s in sources if s.enabled and not _skip(s)]
     selected = []
     for source in sources:
         source = _substitute(source, overrides)
@@ -138,6 +142,16 @@ def _select(sources: list[SourceConfig], names: Sequence[str] | None, keywords: 
             )
         selected.append(replace(source, keywords=keywords or source.keywords))
     return selected
+
+
+def _skip(source: SourceConfig) -> bool:
+    """A challenged host is left out of group and default runs, with one status line saying why."""
+    if not source.challenge:
+        return False
+    log.warning("skipped %s: %s answers crawlers with a %s challenge (see docs/sources.md); "
+                "name it with -s %s to try anyway", source.name, urlsplit(source.base_url).hostname or source.base_url,
+                source.challenge, source.name)
+    return True
 
 
 def _substitute(source: SourceConfig, overrides: Mapping[str, str]) -> SourceConfig:

@@ -8,6 +8,11 @@ Paths (base URLs in fixtures/sources.toml, ``{mirror}`` = the server):
   /js/…       JCMS dataproxy.jsp (XML CDATA records) → /art/… pages
   /trs/…      TRS t-date portal: index.html, index_1.html, YYYYMM/tYYYYMMDD_N.html
   /hljs/…     Heilongjiang JSON search → /hlj/… pages
+Real portal behaviour (issue #10; sources in the "replay-real" group, disabled unless named):
+  /gov/flat/… gov.cn single-library answers: the flat searchVO.listVO shape; /gov/broken/… {"code":500,"searchVO":null}
+  /gds/…      a gkmlpt site whose records carry numbers as strings ("0" = unset, China-midnight unix seconds)
+  /gdsearch/… the province-wide gkml search: JSONP, callback required, pages from 1 (0 is empty)
+  /trs2/…     a two-page listing whose third page is a 404 (the normal end of a list without a page count)
 PDFs and DOCX files are generated here (reportlab, python-docx), never committed.
 """
 
@@ -80,6 +85,50 @@ def mount(server: ReplayServer) -> None:
     _mount_govcn(server)
     _mount_gkmlpt(server)
     _mount_listings(server)
+    _mount_real_behaviour(server)
+
+
+def flat_search_response(items: list[dict], query: dict[str, str]) -> dict:
+    """A one-library answer as gov.cn gives it (t=zhengcelibrary_gw): items in a flat ``searchVO.listVO``."""
+    answer = search_response(items, query)
+    category = next(iter(answer["searchVO"]["catMap"].values()))
+    size = int(query.get("n") or 5)
+    answer["searchVO"] = {"listVO": category["listVO"], "totalCount": category["totalCount"],
+                          "totalpage": -(-category["totalCount"] // size), "catMap": None}
+    return answer
+
+
+def gkml_search(server: ReplayServer, query: dict[str, str]) -> Reply:
+    """search.gd.gov.cn/jsonp/site/{sid}: no callback is an error answer; page 0 is empty; pages from 1."""
+    callback = query.get("callback", "")
+    if not callback:
+        return Reply('{"errcode": -1, "errmsg": "调用失败，请检查参数"}', content_type="application/json")
+    page = query.get("page", "0")
+    body = read(f"gds/search-page{page}.jsonp") if page in ("1", "2") else "__CALLBACK__({\"results\": [], \"count\": 0});"
+    host = server.base.removeprefix("http://")
+    return Reply(body.replace("__CALLBACK__", callback).replace("__HOST__", host),
+                 content_type="application/javascript; charset=utf-8")
+
+
+def _mount_real_behaviour(server: ReplayServer) -> None:
+    items = json.loads(read("govcn/search-index.json"))
+    server.route("/gov/flat/search-gov/data", Computed(lambda query: Reply(
+        json.dumps(flat_search_response(items, query), ensure_ascii=False),
+        content_type="application/json;charset=UTF-8")))
+    server.route("/gov/broken/search-gov/data", Reply('{"code":500,"msg":"","data":null,"searchVO":null}',
+                                                      content_type="application/json"))
+    server.route("/gds/gkmlpt/index", static(read("gds/index.html")))
+    server.route("/gds/gkmlpt/api/all/131", Computed(lambda query: Reply(
+        read("gds/api-131.json") if query.get("page") == "1" else '{"classify": {"post_count": "2"}, "articles": []}',
+        content_type="application/json")))
+    template = read("gkmlpt/post.html")
+    for post_id, detail in json.loads(read("gds/details.json")).items():
+        script_safe = json.dumps(detail).replace("<", "\\u003C").replace(">", "\\u003E")
+        page = template.replace("__DETAIL__", script_safe).replace("__TITLE__", detail["title"])
+        server.route(f"/gds/gkmlpt/content/{post_id[0]}/{post_id}/post_{post_id}.html", static(page))
+    server.route("/gdsearch/jsonp/site/9002", Computed(lambda query: gkml_search(server, query)))
+    server.route("/trs2/index.html", static(read("trs2/index.html"), HTML_NO_CHARSET))
+    server.route("/trs2/index_1.html", static(read("trs2/index_1.html"), HTML_NO_CHARSET))
 
 
 def _mount_govcn(server: ReplayServer) -> None:
