@@ -5,8 +5,9 @@ Chinese has no spaces, and FTS5's tokenisers split only at them, so the
 index holds jieba-segmented text (the pipeline's own segmenter, words joined
 by spaces, plus the pieces of long words so that 链主企业 is found by 链主 too)
 and a query must be segmented the same way: the ``search`` query of the database does that with the
-``jieba_query()`` SQL function (plugin in datasette_plugins/); the table's
-own search box takes words separated by spaces.
+``jieba_query()`` SQL function (plugin in datasette_plugins/, which also
+gives ``jieba_context()`` for the result's context); the table's own search
+box takes words separated by spaces.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ PLUGINS_DIR = Path(__file__).parent / "datasette_plugins"
 FACETS = ["region", "province", {"array": "mode"}, "year", "issuer"]
 WORD = re.compile(r"\w", re.UNICODE)
 SEARCH_SQL = """select d.doc_id, d.title, d.region, d.date, d.issuer, d.modes,
-  snippet(documents_fts, 1, '【', '】', '…', 24) as context
+  jieba_context(d.text, :q) as context
 from documents_fts join documents d on d.rowid = documents_fts.rowid
 where documents_fts match jieba_query(:q)
 order by rank limit 200"""
@@ -57,6 +58,18 @@ def fts_query(query: str) -> str:
     """A user's query as an FTS5 expression: its jieba words, each quoted, all required (AND)."""
     words = [w for w in tokenize(query or "") if WORD.search(w)]
     return " ".join('"' + w.replace('"', '""') + '"' for w in words) or '""'
+
+
+def query_context(text: str, query: str, width: int = 30) -> str:
+    """The text around the first occurrence of a query word, the word in 【】 (search results' context column)."""
+    text = text or ""
+    found = [(text.find(w), w) for w in tokenize(query or "") if WORD.search(w) and w in text]
+    if not found:
+        return text[:2 * width]
+    start, word = min(found)
+    left = text[max(0, start - width):start].replace("\n", " ")
+    right = text[start + len(word):start + len(word) + width].replace("\n", " ")
+    return f"…{left}【{word}】{right}…"
 
 
 def build_database(findings, manifest: Mapping[str, object], path: Path) -> Path:
