@@ -14,6 +14,8 @@ outputs; names that are not valid UTF-8 (what ``unzip`` makes of archives
 from Chinese Windows) are shown decoded as GB18030 when that reads cleanly,
 else with their odd bytes escaped.  Symbolic links are followed only while
 they stay inside the folder, unless ``follow_outside`` says otherwise.
+A ``metadata.csv`` in a folder states title, issuer, dates … of its files
+(pipeline.sidecar); it is read, not ingested.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.formats import sniff_media_type
-from pipeline.models import RawDocument, RawPart
+from pipeline.models import DocumentMeta, RawDocument, RawPart
+from pipeline.parse import INGEST_PREFIX
+from pipeline.sidecar import SIDECAR_NAME, SidecarError, read_sidecar
 from pipeline.progress import track
 from pipeline.store import CorpusStore, doc_id_for, now_iso, sha256_hex
 
@@ -135,8 +139,12 @@ def document_files(folder: Path) -> list[Path]:
     return [entry.path for entry in walk(folder) if isinstance(entry, Found)]
 
 
-def ingest_file(store: CorpusStore, path: Path, source: str, name: str | None = None) -> tuple[str, str]:
-    """Store one file as a document named ``name``; returns (doc_id, "new" | "changed" | "unchanged")."""
+def ingest_file(store: CorpusStore, path: Path, source: str, name: str | None = None,
+                meta: DocumentMeta = DocumentMeta()) -> tuple[str, str]:
+    """Store one file as a document named ``name``; returns (doc_id, "new" | "changed" | "unchanged").
+
+    ``meta`` is what a sidecar (``metadata.csv``) states about the file; a changed sidecar row updates the document.
+    """
     name = name or path.name
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -144,13 +152,16 @@ def ingest_file(store: CorpusStore, path: Path, source: str, name: str | None = 
     data = path.read_bytes()
     digest = sha256_hex(data)
     doc_id = doc_id_for(f"file:{digest}")
-    if store.has_document(doc_id):
+    stored = store.get_document(doc_id) if store.has_document(doc_id) else None
+    if stored is not None and stored.meta == meta:
         return doc_id, "unchanged"
+    if stored is not None:
+        return doc_id, store.upsert_document(replace(stored, meta=meta))
     file_name = name.rsplit("/", 1)[-1]
     media_type = sniff_media_type(data, file_name)
     store.put_blob(data, media_type)
     part = RawPart(role="file", url=name, sha256=digest, media_type=media_type, filename=file_name, size=len(data))
-    doc = RawDocument(doc_id=doc_id, source=source, url=name, parts=(part,), fetched_at=now_iso())
+    doc = RawDocument(doc_id=doc_id, source=source, url=name, parts=(part,), meta=meta, fetched_at=now_iso())
     return doc_id, store.upsert_document(doc)
 
 
@@ -164,16 +175,19 @@ def ingest_folder(store: CorpusStore, folder: Path, *, follow_outside: bool = Fa
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder")
     report = IngestReport()
-    source = f"ingest:{folder}"
+    source = f"{INGEST_PREFIX}{folder}"
     entries = list(walk(folder, follow_outside=follow_outside))
+    stated = _sidecars(store, report, folder, entries)
     first_name: dict[str, str] = {}  # doc id → the name it was first found under in this run
     for entry in track(entries, "ingest", total=len(entries)):
+        if isinstance(entry, Found) and entry.path.name == SIDECAR_NAME:
+            continue  # a sidecar describes documents; it is not one
         store.clear_errors(STAGE, url=entry.name)
         if isinstance(entry, Skipped):
             _skip(store, report, entry.name, entry.reason)
             continue
         try:
-            doc_id, outcome = ingest_file(store, entry.path, source, entry.name)
+            doc_id, outcome = ingest_file(store, entry.path, source, entry.name, stated.get(entry.name, DocumentMeta()))
         except (OSError, ValueError) as exc:  # unreadable or oversized: record it, go on with the rest
             _skip(store, report, entry.name, f"cannot ingest file: {getattr(exc, 'strerror', None) or exc}")
             continue
@@ -189,6 +203,24 @@ def ingest_folder(store: CorpusStore, folder: Path, *, follow_outside: bool = Fa
         else:
             report.new += 1
     return report
+
+
+def _sidecars(store: CorpusStore, report: IngestReport, folder: Path,
+              entries: list[Found | Skipped]) -> dict[str, DocumentMeta]:
+    """Display name → what the ``metadata.csv`` of its folder states; a malformed sidecar is recorded, not fatal."""
+    stated: dict[str, DocumentMeta] = {}
+    for entry in entries:
+        if not isinstance(entry, Found) or entry.path.name != SIDECAR_NAME:
+            continue
+        store.clear_errors(STAGE, url=entry.name)
+        prefix = entry.name.removesuffix(SIDECAR_NAME)  # the sidecar's folder, relative, with a trailing /
+        try:
+            rows = read_sidecar(entry.path)
+        except (OSError, UnicodeDecodeError, SidecarError) as exc:
+            _skip(store, report, entry.name, f"metadata sidecar not read: {exc}")
+            continue
+        stated.update({prefix + name: meta for name, meta in rows.items()})
+    return stated
 
 
 def _skip(store: CorpusStore, report: IngestReport, name: str, reason: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import formats
+from pipeline.ingest import ingest_folder
 from pipeline.models import DocumentMeta, RawDocument, RawPart
 from pipeline.parse import parse_document
 from pipeline.parse.metadata import (TextEvidence, clean_title, doc_type_from_title, document_meta, meta_from_text,
@@ -233,3 +235,53 @@ def test_notice_title_wins_over_a_page_title_naming_the_attached_text():
     page = DocumentMeta(title="示范区港澳青年创新创业实施办法")
     text = TextEvidence(guessed=DocumentMeta(title="示范区科技局关于印发示范区港澳青年创新创业实施办法的通知"))
     assert document_meta(page, DocumentMeta(), text).title == "示范区科技局关于印发示范区港澳青年创新创业实施办法的通知"
+
+
+# --- metadata sidecar (metadata.csv next to ingested files) -------------------------------------------------------
+
+def _ingest_and_parse(store: CorpusStore, folder: Path) -> dict[str, DocumentMeta]:
+    report = ingest_folder(store, folder)
+    parsed = {}
+    for doc_id in report.doc_ids:
+        raw = store.get_document(doc_id)
+        parsed[raw.url] = parse_document(raw, store.read_blob).meta
+    return parsed
+
+
+def test_sidecar_states_what_a_file_does_not(tmp_path: Path):
+    folder = tmp_path / "in"
+    (folder / "reports").mkdir(parents=True)
+    (folder / "reports" / "report.txt").write_text("各位代表：\n现在，我代表市人民政府向大会报告工作。\n", encoding="utf-8")
+    (folder / "notice.txt").write_text("示范市科学技术局关于建立链长制的通知\n各区科技局：\n现就建立链长制通知如下。\n"
+                                       "示范市科学技术局\n2023年4月2日\n", encoding="utf-8")
+    (folder / "reports" / "metadata.csv").write_text(
+        "file,title,issuer,written_date,doc_type\nreport.txt,2030年示范市政府工作报告,示范市人民政府,2030年1月20日,报告\n",
+        encoding="utf-8")
+    with CorpusStore(tmp_path / "store") as store:
+        parsed = _ingest_and_parse(store, folder)
+        assert set(parsed) == {"reports/report.txt", "notice.txt"}  # the sidecar itself is no document
+        report = parsed["reports/report.txt"]
+        assert (report.title, report.issuer, report.written_date, report.doc_type) == (
+            "2030年示范市政府工作报告", "示范市人民政府", "2030-01-20", "报告")
+        notice = parsed["notice.txt"]  # no sidecar row: what the text states
+        assert (notice.issuer, notice.written_date) == ("示范市科学技术局", "2023-04-02")
+        # a corrected sidecar row updates the stored document on the next ingest
+        (folder / "reports" / "metadata.csv").write_text("file,title\nreport.txt,2030年示范市人民政府工作报告\n",
+                                                         encoding="utf-8")
+        assert _ingest_and_parse(store, folder)["reports/report.txt"].title == "2030年示范市人民政府工作报告"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("title\nx\n", r"metadata.csv:1: the header needs a 'file' column"),
+    ("file,author\nreport.txt,x\n", r"metadata.csv:1: unknown column 'author'"),
+    ("file,written_date\nreport.txt,next spring\n", r"metadata.csv:2: written_date is not a date"),
+])
+def test_malformed_sidecar_is_recorded_with_file_and_line(tmp_path: Path, content: str, message: str):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "report.txt").write_text("各位代表：\n现在报告工作。\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text(content, encoding="utf-8")
+    with CorpusStore(tmp_path / "store") as store:
+        report = ingest_folder(store, folder)
+        assert len(report.doc_ids) == 1  # the file is ingested all the same
+        assert len(report.errors) == 1 and re.search(message, report.errors[0])

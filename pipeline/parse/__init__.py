@@ -24,6 +24,9 @@ from pipeline.parse.office import parse_docx, parse_legacy_word
 from pipeline.parse.pdf import parse_pdf
 from pipeline.parse.plain import parse_markdown, parse_text
 
+INGEST_PREFIX = "ingest:"
+"""Source name prefix of ingested folders (pipeline.ingest), whose listing metadata is a metadata.csv sidecar."""
+
 __all__ = ["PARSERS", "ParseError", "parse_document", "parse_part"]
 
 PARSERS: dict[str, Callable[[bytes], Extracted]] = {
@@ -91,6 +94,8 @@ def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> Parse
         pages = [p for p in parts if p.role == "page"]
     text = next((text_evidence(p.text.split("\n")) for p in own_texts), TextEvidence())
     meta = document_meta(_merge(p.meta for p in pages), raw.meta, text, [p.meta for p in attachments])
+    if raw.source.startswith(INGEST_PREFIX):  # an ingested file's raw.meta is its sidecar row: a person's word wins
+        meta = raw.meta.merged_with(meta)
     meta = complete(meta, [raw.url, *(p.url for p in parts)])
     inherited = replace(meta, title="", doc_number="", doc_type="")
     parts = [p if p.role == "page" else replace(p, meta=complete(p.meta.merged_with(inherited), [p.url]))
