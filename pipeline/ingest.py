@@ -8,7 +8,8 @@ Files of unknown type are stored too: parsing then records a clear
 Nothing below the folder is skipped in silence: unreadable folders, dangling
 links, symlink loops, FIFOs and other non-files, and identical files under
 several names each leave a record in the store's error log (stage
-``ingest``) and in the report.  Documents are named by their path relative
+``ingest``) and in the report.  Hidden entries (``.git``, ``.DS_Store``) are
+not ingested and only counted in the report, as they are never documents.  Documents are named by their path relative
 to the folder, so no absolute path of the user's machine reaches the
 outputs; names that are not valid UTF-8 (what ``unzip`` makes of archives
 from Chinese Windows) are shown decoded as GB18030 when that reads cleanly,
@@ -35,6 +36,7 @@ from pipeline.progress import track
 from pipeline.store import CorpusStore, doc_id_for, now_iso, sha256_hex
 
 STAGE = "ingest"
+HIDDEN = "hidden"
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
@@ -44,11 +46,12 @@ class IngestReport:
     new: int = 0
     unchanged: int = 0
     duplicates: int = 0  # files whose bytes equal an earlier file's: stored once, recorded
+    hidden: int = 0  # entries whose name starts with "." (not descended into, not recorded)
     errors: list[str] = field(default_factory=list)  # one line per file or folder not ingested
 
     def __str__(self) -> str:
         return (f"{len(self.doc_ids) + self.duplicates} files: {self.new} new, {self.unchanged} already stored, "
-                f"{self.duplicates} duplicates, {len(self.errors)} not ingested")
+                f"{self.duplicates} duplicates, {len(self.errors)} not ingested, {self.hidden} hidden entries skipped")
 
 
 @dataclass(frozen=True)
@@ -97,10 +100,11 @@ def walk(folder: Path, *, follow_outside: bool = False) -> Iterator[Found | Skip
             yield Skipped(display_name(directory, folder) or ".", f"unreadable folder: {exc.strerror}")
             return
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
             path = Path(entry.path)
             name = display_name(path, folder)
+            if entry.name.startswith("."):
+                yield Skipped(name, HIDDEN)
+                continue
             try:
                 info = os.stat(path)  # follows links
             except OSError as exc:
@@ -114,7 +118,7 @@ def walk(folder: Path, *, follow_outside: bool = False) -> Iterator[Found | Skip
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if real in visited or folder.is_relative_to(real):
-                    yield Skipped(name, "symlink loop: folder already visited")
+                    yield Skipped(name, "symlink loop: links to a folder already visited")
                     continue
                 visited.add(real)
                 yield from visit(path)
@@ -182,6 +186,9 @@ def ingest_folder(store: CorpusStore, folder: Path, *, follow_outside: bool = Fa
     for entry in track(entries, "ingest", total=len(entries)):
         if isinstance(entry, Found) and entry.path.name == SIDECAR_NAME:
             continue  # a sidecar describes documents; it is not one
+        if isinstance(entry, Skipped) and entry.reason == HIDDEN:
+            report.hidden += 1
+            continue
         store.clear_errors(STAGE, url=entry.name)
         if isinstance(entry, Skipped):
             _skip(store, report, entry.name, entry.reason)

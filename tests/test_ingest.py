@@ -59,7 +59,7 @@ def test_links_fifos_and_unreadable_folders_leave_records(tmp_path: Path, store:
     errors = errors_by_name(store)
     assert errors["dangling.txt"] == "dangling symlink"
     assert errors["loop1"] == errors["loop2"] == "symlink loop"
-    assert errors["sub/up"] == "symlink loop: folder already visited"
+    assert errors["sub/up"] == "symlink loop: links to a folder already visited"
     assert errors["passwd"] == "symlink to a path outside the input folder: not followed"
     assert errors["pipe"] == "not a regular file (FIFO)"
     if os.geteuid() != 0:  # root reads any folder
@@ -88,8 +88,10 @@ def test_identical_files_are_one_document_and_the_other_names_are_recorded(tmp_p
     folder.mkdir()
     for n in range(5):
         (folder / f"empty{n}.txt").write_bytes(b"")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     report = ingest_folder(store, folder)
-    assert (report.new, report.duplicates, len(report.doc_ids)) == (1, 4, 1)
+    assert (report.new, report.duplicates, len(report.doc_ids), report.hidden) == (1, 4, 1, 1)
+    assert str(report) == "5 files: 1 new, 0 already stored, 4 duplicates, 0 not ingested, 1 hidden entries skipped"
     (doc,) = store.documents()
     recorded = [e for e in store.errors(doc.doc_id) if e.stage == "ingest"]
     assert [e.url for e in recorded] == [f"empty{n}.txt" for n in range(1, 5)]
