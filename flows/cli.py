@@ -90,8 +90,13 @@ def export(out: OutDir = OUTPUTS_DIR, formats: Formats = None, sources: Annotate
            store: Store = DEFAULT_STORE) -> None:
     """Write the findings tables (documents, chain_leader_table, chains, …) from the store."""
     from flows.export import export_flow
+    from pipeline.exports.outdir import ExportError
 
-    _report_written(export_flow(str(store), str(out), sources, None, formats))
+    try:
+        _report_written(export_flow(str(store), str(out), sources, None, formats))
+    except ExportError as exc:  # disk full, unwritable --out: one line, the previous export is untouched
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
