@@ -74,13 +74,15 @@ PLACE_SUFFIX_CHARS = "省市县区州盟旗地"
 EVIDENCE_ORDER = ("issuer", "doc_number", "closing", "title", "site", "body")
 SCOPE_WORD = re.compile(r"(?:我|本|全)(省|市|县|区|州|旗)")
 """我市 / 本市 / 全市 …: the author's own level, not a name."""
-ORGAN_SCOPE = re.compile(r"^(?:中共)?(省|市|县|区|州|旗)(?:委|人民政府|政府|人大|政协|[\u4e00-\u9fff]{1,12}(?:厅|局|委员会|委|办公室|办))")
+NATIONAL_SCOPE = re.compile(r"我国|党中央")
+"""The author's country as its scope (全国 is left out: local texts are 全国领先 and 全国首个)."""
+ORGAN_SCOPE = re.compile(r"^(?:中共)?(省|市|县|区|州|旗)(?!场|长|级|域|属|民)(?:委|人民政府|政府|人大|政协|[\u4e00-\u9fff]{1,12}(?:厅|局|委员会|委|办公室|办))")
 """An issuer naming no place, only its level: 市科学技术局, 省人民政府办公厅, 县政府."""
 HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-SHORT_NAME = 2
+SHORT_NAME = 3
 WORD_WINDOW = 6
-"""Names this short are taken only where jieba, reading WORD_WINDOW characters either side, cuts words at
-both their ends."""
+"""Names this short are taken only where jieba, reading WORD_WINDOW characters either side, cuts a word
+where they start (see :func:`_whole_word`)."""
 SENTENCE_END = re.compile(r"[。！？；;\n]")
 
 
@@ -251,11 +253,9 @@ def _word_use(candidates: frozenset[str]) -> dict[str, int]:
     """How often jieba's dictionary (a general-language frequency list) uses each candidate short form
     as, or inside, an ordinary word: its own count plus the counts of the words containing it, except
     the place name itself with a suffix (如东县).  新兴 (新兴产业) and 富裕 score high, 如东 and 肃宁 low."""
-    import jieba
-
     matcher = ahocorasick_rs.AhoCorasick(sorted(candidates))
     use = dict.fromkeys(candidates, 0)
-    with (Path(jieba.__file__).parent / "dict.txt").open(encoding="utf-8") as handle:
+    with _package_file("jieba", "jieba/dict.txt").open(encoding="utf-8") as handle:
         for line in handle:
             word, frequency = line.split(" ", 2)[:2]
             for short in set(matcher.find_matches_as_strings(word, overlapping=True)):
@@ -450,8 +450,9 @@ def find_mentions(text: str, context: Iterable[Division] = ()) -> list[Mention]:
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
-    """Whether jieba cuts the text around a two-character name at both its ends: 新平 in 创新平台 and
-    天等 in 航空航天等 are not the counties 新平 and 天等, 中山 in 中山路 is not the city."""
+    """Whether jieba cuts the text around a short name where it starts (and, for two characters, where
+    it ends): 新平 in 创新平台 and 天等 in 航空航天等 are not the counties 新平 and 天等, 中山 in 中山路 is
+    not the city, 应城市 in 反应城市 is not the county-level city (浙江省人民政府 may be cut 浙江/省人民政府)."""
     from pipeline.segment import tokenize  # segment imports this module for its word list
 
     window_start = max(0, start - WORD_WINDOW)
@@ -461,7 +462,7 @@ def _whole_word(text: str, start: int, end: int) -> bool:
         begin = window.find(token, offset)
         offset = begin + len(token)
         cuts |= {begin, offset}
-    return start - window_start in cuts and end - window_start in cuts
+    return start - window_start in cuts and (end - start > 2 or end - window_start in cuts)
 
 
 def _settle(mention: Mention, known: Sequence[Division]) -> Mention:
@@ -500,11 +501,20 @@ def _doc_number(doc_number: str, context: Sequence[Division]) -> Division | None
 
 
 def _title(title: str, context: Sequence[Division]) -> Division | None:
-    """The organ before 关于, else the innermost place when all the places a title names lie on one line
-    of descent (浙江省…宁波市…), else a place that opens the title."""
+    """The organ before 关于; else the title's places (:func:`_title_places`), lifted to the level of an
+    organ that opens the title naming only its level (省发展改革委…赴内乡调研 → 河南省)."""
     organ, _, _ = title.partition("关于") if "关于" in title else ("", "", "")
     if organ and (found := _organ(organ, context)):
         return found
+    if scope := _organ_scope(title):  # 省发展改革委…赴内乡调研: the organ's province, not the place it visits
+        found = _title_places(title, context)
+        return _lift(found, scope) if found else None
+    return _title_places(title, context)
+
+
+def _title_places(title: str, context: Sequence[Division]) -> Division | None:
+    """The innermost place when all the places a title names lie on one line of descent (浙江省…宁波市…),
+    else a place that opens the title."""
     named = [d for d, _, _ in places(title, context) if d.level != "national"]
     if not named:
         return None
@@ -572,12 +582,16 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     A sentence naming two or more unrelated places is a list in passing and counts for nothing.  Each
     remaining mention counts for its unit and every unit holding it; the innermost unit whose count is
     at least two and at least twice that of every unrelated unit wins (a single mention wins only when
-    nothing else is named)."""
+    nothing else is named).  Without a local winner, a text that speaks of 我国 or of central organs
+    at least twice, and more often than it names local places outside lists, is about 全国."""
     table = divisions()
     by_sentence: dict[int, list[Division]] = {}
     ends = [m.start() for m in SENTENCE_END.finditer(text)]
+    national = len(NATIONAL_SCOPE.findall(text))
     for division, start, _ in places(text, context):
-        if division.level != "national":
+        if division.level == "national":
+            national += 1
+        else:
             by_sentence.setdefault(bisect.bisect(ends, start), []).append(division)
     counts: Counter[Division] = Counter()
     mentions = 0
@@ -591,6 +605,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
         rivals = [n for d, n in counts.items() if not table.within(d, unit) and not table.within(unit, d)]
         if (counts[unit] >= 2 or mentions == 1) and counts[unit] >= 2 * max(rivals, default=0):
             return unit
+    if national >= 2 and national > mentions:
+        return table.by_code[NATIONAL_CODE]
     return None
 
 
@@ -609,7 +625,8 @@ def resolve_region(evidence: Evidence) -> Resolution:
                          ("title", lambda: _title(evidence.title, context))):
         if (unit := decide()) is not None:
             return Resolution(unit, kind)
-    scope = _organ_scope(evidence.issuer) or _organ_scope(evidence.closing) or _scope_level(evidence.body)
+    scope = (_organ_scope(evidence.issuer) or _organ_scope(evidence.closing) or _organ_scope(evidence.title)
+             or _scope_level(evidence.body))
     site = next((unit for unit in map(site_division, evidence.site) if unit is not None), None)
     body = _body(evidence.body, (site,) if site else context)
     table = divisions()

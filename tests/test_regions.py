@@ -35,7 +35,7 @@ def test_short_forms_are_generated_and_guarded():
     assert lookup("黔南").name == "黔南布依族苗族自治州"
     assert lookup("宁波").name == "宁波市" and lookup("如东").name == "如东县"
     assert lookup("吉林").level == "province"  # shared by 吉林省 and 吉林市: the shallower unit
-    assert lookup("鼓楼") is None  # urban districts get no short form
+    assert lookup("鼓楼") is None and lookup("天河") is None  # urban districts get no short form
     assert lookup("新兴") is None and lookup("新兴县").code == "445321"  # a word first (新兴产业)
 
 
@@ -93,6 +93,13 @@ def test_my_city_is_the_issuers_city():
     lifted = resolve_region(Evidence(issuer="市科学技术局", site=("http://www.thnet.gov.cn/zwgk/1.html",),
                                      body="我市坚持创新驱动，全市统筹推进。"))
     assert (lifted.name, lifted.level) == ("广州市", "city")
+
+
+def test_scope_words_of_the_country_and_of_a_provincial_organ():
+    national = resolve_region(Evidence(body="我国加快建设科技强国。党中央作出部署，北京、上海等地积极推进。"))
+    assert (national.name, national.decided_by) == ("全国", "body")
+    visit = resolve_region(Evidence(title="省发展改革委负责同志赴内乡调研", body="内乡县推进项目建设。内乡县加快落实。"))
+    assert (visit.name, visit.level) == ("河南省", "province")  # the organ's level lifts the county the body names
 
 
 def test_a_list_of_places_in_passing_decides_nothing():

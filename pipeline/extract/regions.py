@@ -143,3 +143,50 @@ def _after_region_name(body: str) -> str:
     found = _settled(body)
     return body[found[0][2]:] if found and found[0][1] == 0 else body
 
+
+
+def evaluate_document_regions(split: str = "train") -> tuple[int, list[tuple[str, str, str, str]]]:
+    """Document regions of the annotated real excerpts of one split, read as an ingested TXT file would be
+    (parse, segment, reflow, :func:`document_region`): (number right, [(file, gold path, got path, evidence)])."""
+    import hashlib
+
+    from pipeline.annotations import EXCERPTS_DIR, load_annotations
+    from pipeline.extract.reflow import reflow
+    from pipeline.models import RawDocument, RawPart
+    from pipeline.parse import parse_document
+    from pipeline.regions import divisions
+    from pipeline.segment import segment
+
+    right, rows = 0, []
+    for annotation in load_annotations(split=split):
+        data = annotation.text.encode("utf-8")
+        path = str(EXCERPTS_DIR / annotation.file)
+        part = RawPart("file", path, hashlib.sha256(data).hexdigest(), "text/plain")
+        raw = RawDocument(doc_id=annotation.file, source="ingest:real-excerpts", url=path, parts=(part,))
+        doc = reflow(segment(parse_document(raw, lambda _: data)))
+        name = document_region(doc)
+        division = lookup(name)
+        got = divisions().path(division) if division else name
+        right += got == annotation.region
+        rows.append((annotation.file, annotation.region, got, document_resolution(doc).decided_by))
+    return right, rows
+
+
+def _main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.extract.regions",
+                                     description="Score document regions on the annotated real excerpts.")
+    parser.add_argument("--split", choices=("train", "test"), default="train")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every document, not only the misses")
+    args = parser.parse_args(argv)
+    right, rows = evaluate_document_regions(args.split)
+    for file, gold, got, decided_by in rows:
+        if args.verbose or gold != got:
+            print(f"{'ok  ' if gold == got else 'MISS'} {file}: key {gold or '-'}, got {got or '-'} ({decided_by or 'nothing decided'})")
+    print(f"document regions right ({args.split} split): {right}/{len(rows)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())
