@@ -52,11 +52,13 @@ def run_bounded(function: Callable[..., T], *args: object, **kwargs: object) -> 
     os.close(write_end)
     try:
         payload = _read_until(read_end, time.monotonic() + limits.PARSE_TIMEOUT_S)
+    except BaseException:  # interrupted (Ctrl-C): leave no child behind
+        _stop(pid)
+        raise
     finally:
         os.close(read_end)
     if payload is None:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _stop(pid)
         raise Exceeded(f"parsing took longer than {limits.PARSE_TIMEOUT_S:.0f} s (limit PARSE_TIMEOUT_S)")
     _, status = os.waitpid(pid, 0)
     if not payload:
@@ -68,6 +70,11 @@ def run_bounded(function: Callable[..., T], *args: object, **kwargs: object) -> 
         raise Exceeded(f"parsing needed more than {limits.PARSE_MEMORY_BYTES // 2**20} MB of memory "
                        f"(limit PARSE_MEMORY_BYTES)")
     raise value
+
+
+def _stop(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def _child(write_end: int, function: Callable[..., object], args: tuple, kwargs: dict) -> None:
