@@ -3,9 +3,10 @@
     python -m pipeline.parse.evaluate [--shared ../shared] [--misses]
 
 * Metadata against expected values read by hand (``corpora/metadata_expected/*.tsv``):
-  gov.cn pages with their metadata table removed, Guangzhou portal pages and
-  pkulaw exports, per field, per portal, for the development and the held-out
-  split separately (misses are listed for the development split only).
+  gov.cn pages with their metadata table removed, Guangzhou portal pages,
+  pkulaw exports and page texts of 20 other portals, per field, per portal,
+  for the development and the held-out split separately (misses are listed
+  for the development split only).
 * gov.cn pages (ZhouYNF__platform-1) as shipped: the page's metadata table
   read back against the fields the corpus recorded from it.
 * The WPS-made Beijing PDF (datawhalechina__llm-cookbook): characters
@@ -32,7 +33,7 @@ from pathlib import Path
 import lxml.html
 
 from pipeline.config import PROJECT_ROOT
-from pipeline.formats import HTML, PDF, suffix_media_type
+from pipeline.formats import HTML, PDF, TEXT, suffix_media_type
 from pipeline.models import DocumentMeta, ParsedDocument, RawDocument, RawPart
 from pipeline.parse import parse_document, parse_part
 from pipeline.parse.metadata import normalise_date
@@ -204,11 +205,17 @@ def metadata_score(shared: Path = DEFAULT_SHARED, expected: list[ExpectedPage] |
 
 
 def parse_expected_page(shared: Path, key: str) -> ParsedDocument:
-    """The ParsedDocument for one expected page; a gov.cn page loses its metadata table first."""
-    folder, _, url = key.partition("#")
-    if url:
-        html = _govcn_pages(shared)[url]
-        data, name, media_type = strip_metadata_table(html).encode("utf-8"), url, HTML
+    """The ParsedDocument for one expected page; a gov.cn page loses its metadata table first.
+
+    Keys: a file path under ``corpora/``; ``ZhouYNF__platform-1#<url>`` (a gov.cn page's HTML in the corpus's
+    JSONL); ``<path of a JSONL>#<row id>`` (a page text scraped into a JSONL's ``Body``, parsed as a text file).
+    """
+    folder, _, record = key.partition("#")
+    if record and folder == GOVCN_DIR.split("/")[1]:
+        html = _govcn_pages(shared)[record]
+        data, name, media_type = strip_metadata_table(html).encode("utf-8"), record, HTML
+    elif record:
+        data, name, media_type = _jsonl_bodies(shared / "corpora" / folder)[record].encode("utf-8"), key, TEXT
     else:
         path = shared / "corpora" / key
         data, name, media_type = path.read_bytes(), key, suffix_media_type(path.name)
@@ -224,6 +231,11 @@ def strip_metadata_table(html: str) -> str:
     for table in root.cssselect("table.bd1"):
         table.drop_tree()
     return lxml.html.tostring(root, encoding="unicode")
+
+
+def _jsonl_bodies(path: Path) -> dict[str, str]:
+    """Row id (the ``Unnamed: 0`` column of a converted spreadsheet) → its ``Body`` text."""
+    return {str(row.get("Unnamed: 0")): str(row.get("Body") or "") for row in _jsonl(path)}
 
 
 def _govcn_pages(shared: Path) -> dict[str, str]:
