@@ -112,6 +112,7 @@ class ParsedPart:
     meta: DocumentMeta = DocumentMeta()  # what this part itself states
     needs_ocr: bool = False
     error: str = ""  # empty when the part parsed fine
+    paragraph_pages: tuple[int, ...] = ()  # PDF: 1-based page of each line of ``text`` (empty for other formats)
 
 
 @dataclass(frozen=True)

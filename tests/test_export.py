@@ -16,13 +16,21 @@ import threading
 from pathlib import Path
 
 import pandas as pd
+import pypdfium2 as pdfium
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.export import TABLE_NAMES, collect_findings, neutralise_formulas, write_findings
+from pipeline.export import (
+    TABLE_NAMES,
+    collect_findings,
+    neutralise_formulas,
+    write_findings,
+)
 from pipeline.exports.outdir import runs_dir
+from pipeline.formats import PDF
 from pipeline.manifest import RunInfo, read_manifest
 from pipeline.models import DocumentMeta, RawDocument, RawPart
+from pipeline.parse import parse_part
 from pipeline.process import process_store
 from pipeline.store import CorpusStore, doc_id_for
 
@@ -84,10 +92,26 @@ def test_locators_name_the_attachment(exported: Path) -> None:
     cited = [e for row in provenance for items in row["evidence"].values() for e in items]
     in_attachments = [e for e in cited if e["attachment"]]
     assert in_attachments, "the sample's chain lists sit in attachments"
+    assert any(e["page"] and f"#page={e['page']}:" in e["locator"] for e in in_attachments), "PDF pages are named"
     for evidence in in_attachments:
         assert evidence["locator"].startswith(evidence["attachment"]) and evidence["title"] and evidence["date"]
     table = _read(exported / "chain_leader_table.csv")
     assert table.evidence.str.contains(r"\.(?:pdf|docx)[^;]*:(?:p|t)\d", regex=True).any()
+
+
+def test_pdf_paragraphs_know_their_page() -> None:
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "parse"))
+    import make_docs  # the parse tests' generated policy PDF, long enough to run over pages
+
+    data = make_docs.policy_pdf(table=False, pages=4)
+    part = parse_part(data, RawPart(role="attachment", url="http://127.0.0.1/a.pdf", sha256="", media_type=PDF))
+    document = pdfium.PdfDocument(data)
+    page_texts = ["".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
+    paragraphs = part.text.split("\n")
+    assert len(document) > 1 and len(part.paragraph_pages) == len(paragraphs)
+    assert set(part.paragraph_pages) == set(range(1, len(document) + 1))
+    for text, page in zip(paragraphs, part.paragraph_pages, strict=True):
+        assert text[:8].replace("[", "〔")[:4] in page_texts[page - 1].replace("[", "〔"), (page, text)
 
 
 def test_markdown_table_is_sorted_with_citations(exported: Path) -> None:

@@ -4,8 +4,8 @@ Sentence locators say ``p3`` (paragraph 3) or ``t1r4`` (table 1, row 4) *within
 one part* of a document; a row cited from page 32 of an attachment PDF says
 nothing of the attachment.  The processing result keeps every parsed part, so
 the export finds the part the evidence came from (by locator and text) and
-names the attachment file and the page of its table.  Paragraph text is not
-split by page, so paragraph evidence carries the attachment but no page.
+names the attachment file and the PDF page (of the table row, or the page the
+paragraph starts on).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Where:
     locator: str  # the sentence locator as stored: p3, t1r4, t1r4c2
     part: int | None = None  # index into RawDocument.parts, None when not found
     attachment: str = ""  # attachment file name (or link text) when the evidence is in an attachment
-    page: int | None = None  # 1-based PDF page (table rows)
+    page: int | None = None  # 1-based PDF page (of the table row, or where the paragraph starts)
 
     def label(self) -> str:
         """``附件1.pdf#page=32:t1r4`` — attachment and page only when known."""
@@ -68,9 +68,11 @@ def locate(evidence: Evidence, parts: tuple[ParsedPart, ...], raw_parts: tuple[R
     probe = evidence.text.strip()[:24]
     for index, part in enumerate(parts):
         lines = part.text.split("\n")
-        in_paragraph = paragraph and int(paragraph[1]) - 1 < len(lines) and probe in lines[int(paragraph[1]) - 1]
+        number = int(paragraph[1]) - 1 if paragraph else -1
+        in_paragraph = 0 <= number < len(lines) and probe in lines[number]
         if in_paragraph or (not paragraph and probe and probe in part.text):
-            return Where(locator, index, attachment_name(raw_parts, index))
+            page = part.paragraph_pages[number] if in_paragraph and number < len(part.paragraph_pages) else None
+            return Where(locator, index, attachment_name(raw_parts, index), page)
     if probe:  # reflowed evidence may span paragraphs: fall back to the part that holds the text
         for index, part in enumerate(parts):
             if probe in part.text:

@@ -41,7 +41,8 @@ def passages(parts: tuple[ParsedPart, ...]) -> Iterator[Passage]:
     for index, part in enumerate(parts):
         for number, line in enumerate(part.text.split("\n"), start=1):
             if line.strip():
-                yield Passage(index, f"p{number}", line)
+                pages = part.paragraph_pages
+                yield Passage(index, f"p{number}", line, pages[number - 1] if number <= len(pages) else None)
         for table in part.tables:
             for row_number, row in enumerate(table.rows, start=1):
                 text = CELL_SEPARATOR.join(cell.strip() for cell in row)

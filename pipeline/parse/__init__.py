@@ -70,7 +70,8 @@ def parse_part(data: bytes, part: RawPart, *, index: int = 0, max_chars: int = l
     if len(text) > max_chars:
         cut = f"text cut at {max_chars:,} of {len(text):,} characters (limit MAX_DOCUMENT_CHARS)"
         text, problem = text[:max_chars], "; ".join(filter(None, [problem, cut]))
-    return replace(empty, text=text, tables=tables, meta=meta, needs_ocr=extracted.needs_ocr, error=problem)
+    return replace(empty, text=text, tables=tables, meta=meta, needs_ocr=extracted.needs_ocr, error=problem,
+                   paragraph_pages=tuple(extracted.paragraph_pages))
 
 
 def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> ParsedDocument:

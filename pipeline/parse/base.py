@@ -26,6 +26,7 @@ class Extracted:
     """
 
     paragraphs: list[str] = field(default_factory=list)
+    paragraph_pages: list[int] = field(default_factory=list)  # PDF: 1-based page each paragraph starts on
     tables: list[tuple[Rows, int | None]] = field(default_factory=list)  # (rows, 1-based PDF page)
     meta: DocumentMeta = DocumentMeta()
     needs_ocr: bool = False

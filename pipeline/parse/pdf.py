@@ -32,7 +32,12 @@ from pdfplumber.page import Page as PlumberPage
 from pipeline.parse import limits
 from pipeline.parse.base import Extracted, ParseError, Rows
 from pipeline.parse.ocr import ocr_image, ocr_unavailable
-from pipeline.parse.text import join_lines, rejoin_wrapped, strip_running_lines
+from pipeline.parse.text import (
+    join_lines,
+    normalise,
+    rejoin_wrapped,
+    strip_running_lines,
+)
 
 TABLE_PATH_MIN = 4
 """A page drawing at least this many path objects may hold a ruled table → pdfplumber reads it.
@@ -79,7 +84,9 @@ def parse_pdf(data: bytes) -> Extracted:
             problems.append(f"only the first {limits.MAX_PDF_PAGES} of {page_count} pages read")
         if scanned:
             problems += _ocr_pages(document, scanned, pages, extracted)
-        extracted.paragraphs = rejoin_wrapped([line for lines in strip_running_lines(pages) for line in lines])
+        page_lines = strip_running_lines(pages)
+        extracted.paragraphs = rejoin_wrapped([line for lines in page_lines for line in lines])
+        extracted.paragraph_pages = paragraph_pages(extracted.paragraphs, page_lines)
         extracted.problem = "; ".join(problems)
     except pdfium.PdfiumError as exc:
         raise ParseError(f"corrupt PDF: {exc}") from exc
@@ -92,6 +99,28 @@ def parse_pdf(data: bytes) -> Extracted:
             raise ParseError(f"scanned PDF: {extracted.problem}", needs_ocr=True)
         raise ParseError("empty PDF: no text found on any page")
     return extracted
+
+
+def paragraph_pages(paragraphs: list[str], pages: list[list[str]]) -> list[int]:
+    """The 1-based page on which each rejoined paragraph starts, so evidence can cite "page 32".
+
+    Paragraphs are consecutive page lines joined (only spaces added or dropped), so counting non-space
+    characters through both lists aligns them without changing how paragraphs are made."""
+    starts: list[tuple[int, int]] = []  # (characters before the line, its page)
+    total = 0
+    for number, lines in enumerate(pages, start=1):
+        for line in lines:
+            size = sum(1 for ch in normalise(line) if not ch.isspace())
+            if size:
+                starts.append((total, number))
+                total += size
+    found, offset, line = [], 0, 0
+    for paragraph in paragraphs:
+        while line + 1 < len(starts) and starts[line + 1][0] <= offset:
+            line += 1
+        found.append(starts[line][1] if starts else 1)
+        offset += sum(1 for ch in paragraph if not ch.isspace())
+    return found
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
