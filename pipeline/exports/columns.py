@@ -62,7 +62,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "doc_id": "document", "mode": "mode of the term", "term": "key term (from pipeline/vocabulary.py)",
         "left": "up to 30 characters before", "keyword": "the term as found", "right": "up to 30 characters after",
         "locator": "p3 (paragraph) or t1r4 (table row) within the part", "attachment": "attachment it is in",
-        "page": "PDF page (table rows)",
+        "page": "PDF page",
     },
     "fetch_errors": {
         "url": "page or file that never became a document", "stage": "fetch, listing, ingest …",
