@@ -524,12 +524,16 @@ def region_from_url(url: str) -> str:
 
 
 def derive_region(meta: DocumentMeta, urls: Iterable[str] = ()) -> str:
-    """The region the metadata's evidence decides: issuer, 文号, title, then the landing page's site."""
-    return resolve_region(Evidence(issuer=meta.issuer, doc_number=meta.doc_number, title=meta.title,
-                                   site=tuple(urls))).name
+    """The region the metadata's evidence decides: issuer, 文号, title, then the site — the region a source
+    states (``meta.region``, e.g. a provincial portal's 广东省) and the landing page's host.  A stated
+    region the division list does not know is kept when nothing else decides."""
+    site = (meta.region, *urls) if meta.region else tuple(urls)
+    found = resolve_region(Evidence(issuer=meta.issuer, doc_number=meta.doc_number, title=meta.title, site=site))
+    return found.name or meta.region
 
 
 def complete(meta: DocumentMeta, urls: Iterable[str] = ()) -> DocumentMeta:
-    """Fill region (with its province and GB/T 2260 code) and doc_type when nobody stated them."""
-    return replace(meta, **region_fields(meta.region or derive_region(meta, urls)),
+    """Region from the evidence (a region a source states counts as the site's word), with its province and
+    GB/T 2260 code; doc_type from the title when nobody stated it."""
+    return replace(meta, **region_fields(derive_region(meta, urls)),
                    doc_type=meta.doc_type or doc_type_from_title(meta.title))
