@@ -88,7 +88,8 @@ def display_name(path: Path, folder: Path) -> str:
 
 
 def walk(folder: Path, *, follow_outside: bool = False) -> Iterator[Found | Skipped]:
-    """Every non-hidden entry below ``folder`` in a stable depth-first order, as a file or a reason to skip it."""
+    """Every entry below ``folder`` in a stable depth-first order, as a file or a reason to skip it
+    (hidden entries as ``HIDDEN``, not descended into)."""
     folder = folder.resolve()
     visited = {folder}
 
