@@ -285,3 +285,39 @@ def test_malformed_sidecar_is_recorded_with_file_and_line(tmp_path: Path, conten
         report = ingest_folder(store, folder)
         assert len(report.doc_ids) == 1  # the file is ingested all the same
         assert len(report.errors) == 1 and re.search(message, report.errors[0])
+
+
+def test_portal_header_in_a_page_text_and_labels_of_listed_documents():
+    paragraphs = ["索引号：000000000/2016-000001 主题分类：综合政务", "发布机构： 示范省政府办公厅 成文日期： 2016-12-28",
+                  "文号： 示政发〔2016〕49号", "有效性： 有效", "示范省人民政府关于印发示范省盐业改革方案的通知",
+                  "日期：2016-12-29 12:18", "各市人民政府：", "现将方案印发给你们，请认真贯彻实施。",
+                  "发文单位：省科委、省财政局", "文号：示科〔2005〕11号", "示范省人民政府", "2016年12月28日"]
+    evidence = text_evidence(paragraphs)
+    assert evidence.labelled.doc_number == "示政发〔2016〕49号"  # header labels only, not the listed documents'
+    assert evidence.labelled.publish_date == "2016-12-29"
+    meta = document_meta(DocumentMeta(), DocumentMeta(), evidence)
+    assert meta.title == "示范省人民政府关于印发示范省盐业改革方案的通知"  # 有效性：有效 is no title line
+    assert meta.issuer == "示范省人民政府"  # the 落款, not the portal's 发布机构
+    assert meta.doc_number == "示政发〔2016〕49号"
+
+
+@pytest.mark.parametrize(("paragraphs", "issuer", "date"), [
+    (["示范省人民政府办公厅关于印发打假工作方案的通知", "各地级以上市人民政府：", "现将方案印发给你们。", "省府办公厅",
+      "2017年3月21日"], "示范省人民政府办公厅", "2017-03-21"),  # an abbreviated 落款 takes the title's full name
+    (["关于示范课题成果出版有关事项的通知", "有关高等学校：", "成果出版依此办理。", "教育部社会科学司", "二ОО六年六月八日"],
+     "教育部社会科学司", "2006-06-08"),  # …司, and 〇 typed as a Cyrillic О
+    (["示范市财政局关于转发税收政策的通知", "各区财政局：", "现转发给你们。", "示范市财政局", "二ＯＯ七年二月六日"],
+     "示范市财政局", "2007-02-06"),
+    (["示范市工业和信息化局关于组织申报的通知", "各区主管部门：", "请按要求申报。", "附件：1. 推荐汇总表", "2. 申报材料",
+      "2021年6月17日"], "示范市工业和信息化局", "2021-06-17"),  # a lone date under the attachment list
+])
+def test_closing_variants(paragraphs: list[str], issuer: str, date: str):
+    meta = document_meta(DocumentMeta(), DocumentMeta(), text_evidence(paragraphs))
+    assert (meta.issuer, meta.written_date) == (issuer, date)
+
+
+def test_decree_numbered_by_year_keeps_the_year():
+    stated = text_evidence(["中华人民共和国示范部令", "2018 年 第 2 号", "《示范听证规则》已经部务会议审议通过，现予发布。",
+                            "部长　某某", "2018年4月4日", "示范听证规则"]).stated
+    assert (stated.doc_number, stated.issuer, stated.title, stated.written_date) == (
+        "示范部令2018年第2号", "示范部", "示范听证规则", "2018-04-04")

@@ -46,8 +46,9 @@ _BASE_TYPE = {"实施细则": "细则", "实施意见": "意见", "指导意见"
               "工作方案": "方案", "复函": "函", "命令": "令"}
 
 _DATE = re.compile(r"(\d{4})\s*[-年./／]\s*(\d{1,2})\s*[-月./／]\s*(\d{1,2})\s*日?")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
-_CN_DATE = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | dict.fromkeys("零○ＯO0Оо", 0)
+"""Chinese numerals; 〇 is typed as ○, Ｏ/O, 0 or even a Cyrillic О in real pages (二ОО六年)."""
+_CN_DATE = re.compile(r"([〇○零ＯO0Оо一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,15})\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(\d{1,5})\s*号")
 _HEADER_SUFFIX = "文件"
 _CHINA_TZ = timezone(timedelta(hours=8))
@@ -125,6 +126,8 @@ def label_field(text: str) -> tuple[str, str] | None:
 
 
 _BRACKETED_LABEL = re.compile(r"^\s*【\s*([^】]{2,6}?)\s*】\s*")
+_LABEL_SPLIT = re.compile("(?=(?:" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + r")\s*[：:])")
+"""Where the next label starts on a header line holding several (发布机构：省政府办公厅 成文日期：2016-12-28)."""
 _LABEL_PATTERN = re.compile("^(" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + ")(.*)$")
 
 
@@ -161,7 +164,7 @@ def meta_from_tags(tags: dict[str, str]) -> DocumentMeta:
 def meta_from_text(paragraphs: Sequence[str]) -> DocumentMeta:
     """What a document's text states about itself: title, 文号, issuer and written date (all evidence merged)."""
     evidence = text_evidence(paragraphs)
-    return evidence.stated.merged_with(evidence.guessed)
+    return evidence.stated.merged_with(evidence.labelled).merged_with(evidence.guessed)
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class TextEvidence:
 
     stated: DocumentMeta = DocumentMeta()
     guessed: DocumentMeta = DocumentMeta()
+    labelled: DocumentMeta = DocumentMeta()  # labelled header lines (索引号：… 发布机构：…, 【发布部门】…): a portal's word
 
 
 def text_evidence(paragraphs: Sequence[str]) -> TextEvidence:
@@ -190,7 +194,12 @@ def text_evidence(paragraphs: Sequence[str]) -> TextEvidence:
     """
     lines = [p.strip() for p in paragraphs if p.strip()]
     head = lines[:20]
-    labelled = meta_from_labels(head)
+    header = _header(head)
+    labelled = meta_from_labels([chunk for line in header for chunk in _LABEL_SPLIT.split(line) if chunk])
+    if not labelled.publish_date:  # a bare 日期： above the title (Zhejiang), or a 发布日期： footer under the text
+        dated = next((normalise_date(x) for x in header if _BARE_DATE_LABEL.match(x)), "")
+        footer = meta_from_labels([x for x in lines[-6:] if label_field(x)]).publish_date
+        labelled = replace(labelled, publish_date=dated or footer)
     decree = _decree(lines)
     doc_number = next((normalise_doc_number(x) for x in head if _is_doc_number_line(x)), "")
     title = clean_title(_title(head))
@@ -199,12 +208,29 @@ def text_evidence(paragraphs: Sequence[str]) -> TextEvidence:
     letterhead = next((x for x in head[:3] if x.endswith(_HEADER_SUFFIX) and split_organs(x[:-2])), "")
     if letterhead:
         issuer_guess = "、".join(split_organs(letterhead[:-2]))
-    stated = decree.merged_with(labelled).merged_with(
+    stated = decree.merged_with(
         DocumentMeta(issuer="、".join(closing.organs) if closing else "",
                      written_date=closing.date if closing else ""))
     guessed = DocumentMeta(title=title, doc_number=doc_number,
                            issuer=issuer_guess or issuer_from_title(title))
-    return TextEvidence(stated=stated, guessed=guessed)
+    return TextEvidence(stated=stated, guessed=guessed, labelled=labelled)
+
+
+_BARE_DATE_LABEL = re.compile(r"^日期\s*[：:]\s*\d{4}")
+
+
+def _header(head: Sequence[str]) -> list[str]:
+    """The lines above the document proper: they end at the first sentence (。) or salutation (各区人民政府：).
+
+    Labels further down belong to the text (a list of repealed documents
+    with their own 发文单位：… 文号：… lines), not to this document.
+    """
+    header = []
+    for line in head:
+        if line.endswith("。") or (line.endswith(("：", ":")) and not _LABEL_SPLIT.search(line)):
+            break
+        header.append(line)
+    return header
 
 
 _TITLE_TAG_LINE = re.compile(r"^【[^】]{1,8}】")
@@ -238,14 +264,15 @@ def closing_block(lines: Sequence[str]) -> Closing | None:
                 break
             organs[:0] = found
             j -= 1
-        if organs or _SIGNATURE.match(lines[i - 1]) or lines[i - 1].endswith(("。", "！")):
+        after_attachments = any(x.startswith("附件") for x in lines[max(0, i - 4):i])
+        if organs or _SIGNATURE.match(lines[i - 1]) or lines[i - 1].endswith(("。", "！")) or after_attachments:
             return Closing(organs=tuple(organs), date=date, line=i)
     return None
 
 
 _SIGNATURE = re.compile(r"^(总理|省长|市长|区长|县长|州长|主席|主任|部长|局长|厅长)[：:\s]*\S{1,4}$")
 _DATE_LINE = re.compile(r"^[（(]?(.*?)(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"
-                        r"|[〇○零Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)[）)]?$")
+                        r"|[〇○零ＯO0Оо一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)[）)]?$")
 
 
 def _dated_line(line: str) -> tuple[tuple[str, ...], str]:
@@ -261,7 +288,7 @@ def _dated_line(line: str) -> tuple[tuple[str, ...], str]:
 
 
 ORGAN_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|领导小组|小组|管委会|指挥部|联合会|办事处|中心|厅|局|部|院|委|办"
-                          r"|会|署|行|社|处|所|公司|集团|研究院|大学)$")
+                          r"|会|署|司|行|社|处|所|公司|集团|研究院|大学)$")
 """How the name of an organ (机关/单位) ends."""
 
 _NATIONAL_HEAD = re.compile(r"^(中共|中国|中央|国务院|国家|全国|共青团|最高人民)")
@@ -357,12 +384,15 @@ def _title_length(line: str) -> bool:
     return len(line) <= 80 or (len(line) <= 150 and "。" not in line and bool(doc_type_from_title(line)))
 
 
+_HEADER_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:].{1,30}$")
+"""A short labelled header line a portal puts above the title: 有效性：有效, 日期：2016-12-28 12:18, 来源：…"""
 _MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动公开）?|[特加]急|机密|秘密|[（(]?第\d+号[）)]?)$")
 
 
 def _is_title_skip(line: str) -> bool:
     """Lines above a title: 附件N, urgency marks, "…文件" letterheads, tags like 【法宝引证码】, bylines, labels."""
-    if _MARKS.match(line) or _TITLE_TAG_LINE.match(line) or _BYLINE.match(line) or label_field(line):
+    if (_MARKS.match(line) or _TITLE_TAG_LINE.match(line) or _BYLINE.match(line) or label_field(line)
+            or _HEADER_LABEL.match(line)):
         return True
     return line.endswith(_HEADER_SUFFIX) and bool(split_organs(line[:-2]))
 
@@ -393,8 +423,8 @@ def issuer_from_title(title: str) -> str:
     return "、".join(split_organs(title[:match.start()]))
 
 
-_DECREE_HEAD = re.compile(r"^(.{2,30}?)令(?:[（(]?(?:\d{4}年)?第(\d{1,4})号[）)]?)?$")
-_DECREE_NUMBER = re.compile(r"^[（(]?(?:\d{4}\s*年\s*)?第\s*(\d{1,4})\s*号[）)]?$")
+_DECREE_HEAD = re.compile(r"^(.{2,30}?)令(?:[（(]?(?:(\d{4})年)?第(\d{1,4})号[）)]?)?$")
+_DECREE_NUMBER = re.compile(r"^[（(]?(?:(\d{4})\s*年\s*)?第\s*(\d{1,4})\s*号[）)]?$")
 _DECREE_INLINE = re.compile(r"[（(](\d{4}年\d{1,2}月\d{1,2}日)(.{2,30}?)令第(\d{1,4})号(?:公布|发布)")
 _QUOTED = re.compile(r"《([^《》]{2,80})》")
 
@@ -404,7 +434,7 @@ def _decree(lines: Sequence[str]) -> DocumentMeta:
 
     国务院令第707号 is written 国令第707号 (the 发文字号 form of the State
     Council's policy library); other decrees keep their letterhead:
-    广州市人民政府令第179号.  The title is the regulation the decree
+    广州市人民政府令第179号, and a yearly count stays: 商务部令2018年第2号.  The title is the regulation the decree
     publishes (the first 《…》 after the number), not 中华人民共和国国务院令.
     """
     for i, line in enumerate(lines[:6]):
@@ -416,14 +446,17 @@ def _decree(lines: Sequence[str]) -> DocumentMeta:
         head = _DECREE_HEAD.match(line)
         if not head or not split_organs(head.group(1)):
             continue
-        number = head.group(2) or next((m.group(1) for m in map(_DECREE_NUMBER.match, lines[i + 1:i + 3]) if m), "")
+        year, number = head.group(2) or "", head.group(3) or ""
+        if not number:
+            found = next((m for m in map(_DECREE_NUMBER.match, lines[i + 1:i + 3]) if m), None)
+            year, number = (found.group(1) or "", found.group(2)) if found else ("", "")
         if not number:
             continue
         organ = _decree_organ(head.group(1))
         rest = lines[i + 1:i + 12]
         closing = closing_block(rest)
         quoted = next((m.group(1) for m in map(_QUOTED.search, rest[:4]) if m), "")
-        return DocumentMeta(title=quoted, issuer=organ, doc_number=_decree_number(organ, number),
+        return DocumentMeta(title=quoted, issuer=organ, doc_number=_decree_number(organ, number, year),
                             written_date=closing.date if closing else "", doc_type="令")
     return DocumentMeta()
 
@@ -432,8 +465,10 @@ def _decree_organ(letterhead: str) -> str:
     return normalise(letterhead).removeprefix("中华人民共和国")
 
 
-def _decree_number(organ: str, number: str) -> str:
-    return f"国令第{number}号" if organ == "国务院" else f"{organ}令第{number}号"
+def _decree_number(organ: str, number: str, year: str = "") -> str:
+    """国令第707号, 广州市人民政府令第179号; ministries that number by year keep it: 商务部令2018年第2号."""
+    numbered = f"{year}年第{number}号" if year else f"第{number}号"
+    return f"国令{numbered}" if organ == "国务院" else f"{organ}令{numbered}"
 
 
 def document_meta(page: DocumentMeta, listing: DocumentMeta, text: TextEvidence,
@@ -448,7 +483,7 @@ def document_meta(page: DocumentMeta, listing: DocumentMeta, text: TextEvidence,
     (cleaned of repost and column tags) unless the text's own title is the
     notice that issues the document the portal names.
     """
-    site = page.merged_with(listing)
+    site = page.merged_with(text.labelled).merged_with(listing)
     stated, guessed = text.stated, text.guessed
     repost = is_repost(site.title)
     site_issuer = "" if repost else _organ_list(site.issuer)
@@ -459,7 +494,7 @@ def document_meta(page: DocumentMeta, listing: DocumentMeta, text: TextEvidence,
     merged = DocumentMeta(
         title=title,
         doc_number=stated.doc_number or site.doc_number or guessed.doc_number,
-        issuer=_organ_list(stated.issuer) or by_title or site_issuer or guessed.issuer,
+        issuer=_full_name(_organ_list(stated.issuer), by_title) or by_title or site_issuer or guessed.issuer,
         written_date=stated.written_date or site.written_date,
         publish_date=site.publish_date or stated.publish_date,
         doc_type=stated.doc_type or site.doc_type,
@@ -468,6 +503,14 @@ def document_meta(page: DocumentMeta, listing: DocumentMeta, text: TextEvidence,
     for extra in attachments:
         rest = rest.merged_with(extra)
     return merged.merged_with(rest)
+
+
+def _full_name(closing: str, by_title: str) -> str:
+    """The 落款's organ, or the title's full name for it when the 落款 abbreviates it (省府办公厅 → 广东省人民政府办公厅)."""
+    if closing and by_title and "、" not in closing + by_title and len(by_title) > len(closing) \
+            and _abbreviates(closing, by_title):
+        return by_title
+    return closing
 
 
 def _abbreviates(short: str, full: str) -> bool:
