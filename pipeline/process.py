@@ -54,6 +54,7 @@ def process_document(raw: RawDocument, read_blob: Callable[[str], bytes], model:
         extraction=extraction,
         errors=parsed.errors if segmented.sentences else (*parsed.errors, "no text could be extracted"),
         needs_ocr=any(p.needs_ocr for p in parsed.parts),
+        parts=parsed.parts,
     )
 
 
