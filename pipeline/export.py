@@ -133,6 +133,10 @@ def collect_findings(store: CorpusStore, doc_ids: Iterable[str] | None = None) -
     results = {r.doc_id: r for r in store.results(raws)}
     stored = {doc_id: StoredDoc(raw, results[doc_id].parts if doc_id in results else ())
               for doc_id, raw in raws.items()}
+    without_text = [d for d, r in results.items() if not r.parts and r.classification is not None]
+    if without_text:
+        log.warning("%d documents were processed by an older version that kept no text: mentions, corpus and "
+                    "attachment locators miss them until `policy-miner process` redoes them", len(without_text))
     extractions = [r.extraction for r in results.values() if r.extraction is not None]
     schemes = tuple(merge_schemes(s for e in extractions for s in e.schemes))
     chains = merge_chains(c for e in extractions for c in e.chains)
