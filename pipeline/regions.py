@@ -161,13 +161,18 @@ class Divisions:
     patterns: list[str] = field(default_factory=list)
     matcher: ahocorasick_rs.AhoCorasick | None = None
     _lineages: dict[Division, tuple[Division, ...]] = field(default_factory=dict)
+    _paths: dict[str, Division] = field(default_factory=dict)
 
     def lookup(self, key: str) -> Division | None:
-        """A unit by code, full name, official name or alias; an ambiguous name gives its unique shallowest unit
-        (吉林 → 吉林省), else None (鼓楼区)."""
+        """A unit by code, division path (江苏省/南通市/如东县), full name, official name or alias; an ambiguous
+        name gives its unique shallowest unit (吉林 → 吉林省), else None (鼓楼区)."""
         key = key.strip()
         if re.fullmatch(r"\d{6}(?:\d{6})?", key):
             return self.by_code.get(key[:6])
+        if "/" in key:
+            if not self._paths:
+                self._paths.update((self.path(d), d) for d in self.all)
+            return self._paths.get(key)
         return _shallowest(self.by_name.get(key, ()))
 
     def parent(self, division: Division) -> Division | None:

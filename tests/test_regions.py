@@ -16,7 +16,8 @@ def test_county_codes_parents_and_provinces_come_from_the_division_list():
     assert (rudong.code, rudong.level, rudong.province, rudong.full_name) == ("320623", "county", "江苏省", "南通市如东县")
     assert divisions().parent(rudong).code == "320600"
     assert divisions().path(rudong) == "江苏省/南通市/如东县"
-    assert lookup("320623") == rudong and lookup("320623000000") == rudong
+    assert lookup("320623") == rudong and lookup("320623000000") == rudong and lookup("江苏省/南通市/如东县") == rudong
+    assert lookup("福建省/福州市/鼓楼区").code == "350102"
     pudong = lookup("浦东新区")  # a municipality's district hangs under the municipality itself
     assert (pudong.full_name, pudong.parent_code) == ("上海市浦东新区", "310000")
 

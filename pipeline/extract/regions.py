@@ -27,15 +27,9 @@ NATIONAL_STANDARD = re.compile(r"(?:国家|行业)标准|\b(?:GB|[A-Z]{2})(?:/[T
 """A national or industry standard (GB/T 1234—2024, YD/T …, 行业标准): issued by central organs, so about 全国."""
 
 
-def full_name(name: str) -> str:
-    """Naming convention for output rows: provinces and cities as listed, county-level units and new
-    areas with their city (重庆市两江新区); a name the division list does not know stays as it is."""
-    division = lookup(name)
-    return division.full_name if division else name
-
-
 def canonical_region(text: str) -> str:
-    """Full name of a region written in any form (浙江, 浙江省, 重庆两江新区, 重庆市两江新区); '' when unknown."""
+    """Full name of a region written in any form (浙江, 浙江省, 重庆两江新区, 重庆市两江新区, 江苏省/南通市/如东县, a
+    GB/T 2260 code); '' when unknown."""
     text = text.strip()
     if not text:
         return ""
