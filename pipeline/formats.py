@@ -118,8 +118,9 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
     Order: BOM; strict UTF-8; for bytes holding NULs (never in UTF-8 or
     GB text: UTF-16/32 without a BOM, or binary) only charset-normalizer's
     verdict; the declared charset if it decodes cleanly; GB18030;
-    charset-normalizer's best guess.  Last resort UTF-8 with replacement,
-    reported as "replace" so that callers can refuse it.
+    charset-normalizer's best guess.  Last resort whichever of UTF-8, the
+    declared charset and GB18030 needs the fewest replacement characters,
+    reported as "replace" so that callers can judge (or refuse) it.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -128,8 +129,9 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    candidates = [c for c in dict.fromkeys((_normalise_charset(declared) if declared else "", "gb18030")) if c]
     if b"\x00" not in data[:_DETECT_BYTES]:
-        for encoding in dict.fromkeys(c for c in (_normalise_charset(declared) if declared else "", "gb18030") if c):
+        for encoding in candidates:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
@@ -140,7 +142,9 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
             return data.decode(guess.encoding), guess.encoding
         except (UnicodeDecodeError, LookupError):
             pass
-    return data.decode("utf-8", errors="replace"), "replace"
+    # A few corrupt bytes in a real file: the candidate that needs the fewest replacements.
+    decoded = (data.decode(encoding, errors="replace") for encoding in ("utf-8", *candidates))
+    return min(decoded, key=lambda text: text.count("\ufffd")), "replace"
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),

@@ -221,3 +221,12 @@ def test_a_file_past_the_memory_or_time_limit_costs_only_itself(monkeypatch: pyt
     parsed = parse_document(RawDocument(doc_id="d", source="s", url="bad", parts=parts), lambda _: POLICY.encode())
     assert parsed.parts[0].error == message
     assert parsed.parts[1].error == "" and "链长制" in parsed.parts[1].text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_a_few_corrupt_bytes_do_not_make_a_text_binary(encoding: str) -> None:
+    data = bytearray((POLICY * 100).encode(encoding))
+    for offset in (100, 5000, 9000):
+        data[offset] = 0xFF
+    part = parse(bytes(data), formats.TEXT, "policy.txt")
+    assert part.error == "" and part.text.count("\ufffd") <= 9 and "由市领导担任链长" in part.text

@@ -22,11 +22,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
 def decode_document(data: bytes, declared: str = "", *, html: bool = False) -> str:
     """The text of a TXT/Markdown (or, with ``html``, HTML) file; raises ParseError when the bytes are not text."""
     text, encoding = formats.decode_html(data, declared) if html else formats.decode_text(data, declared)
+    odd = len(_CONTROL.findall(text))
+    if odd <= limits.MAX_NON_TEXT_SHARE * max(len(text), 1):
+        return text  # a few corrupt bytes (replaced) do not make a file binary
     if encoding == "replace":
         raise ParseError("not text: the bytes are not valid in UTF-8, UTF-16, GB18030 or any encoding they "
                          "could be in (binary data under a text name?)")
-    odd = len(_CONTROL.findall(text))
-    if odd > limits.MAX_NON_TEXT_SHARE * max(len(text), 1):
-        raise ParseError(f"not text: {odd} of {len(text)} characters are control or unassigned characters "
-                         f"when read as {encoding} (binary data under a text name?)")
-    return text
+    raise ParseError(f"not text: {odd} of {len(text)} characters are control or unassigned characters "
+                     f"when read as {encoding} (binary data under a text name?)")
