@@ -1,19 +1,28 @@
-"""`policy-miner`: the command line.  Each pipeline command runs the Prefect flow of the same name.
+"""`policy-miner`: the command line.
 
-Prefect runs on its embedded local API (a temporary server started by the
-first flow call), so nothing has to be started by hand.  Its state lives in
-``.prefect/`` in the checkout unless PREFECT_HOME says otherwise.
+One-off commands (ingest, refresh, process, export, run) call the library's
+jobs (pipeline.jobs) directly: no Prefect server to start, nothing to win a
+race against a busy CPU.  Prefect runs them as flows when asked, with
+``--prefect`` or when PREFECT_API_URL names a server, and always for
+``schedule`` (served deployments), which needs a real server.  Prefect's state
+then lives under the user's data folder (0700), never in the checkout.
+
+Every command ends with one summary line; a request that cannot be met
+(unknown source or format, empty folder, missing store) is refused before any
+work in one line with exit code 2, and no traceback unless ``-v``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from pipeline.config import DEFAULT_STORE, MODELS_DIR, OUTPUTS_DIR, PROJECT_ROOT, SAMPLE_DIR, SOURCES_FILE
+from pipeline.config import DEFAULT_STORE, MODELS_DIR, OUTPUTS_DIR, SAMPLE_DIR, SOURCES_FILE
 
 app = typer.Typer(
     help="Mine Chinese government policy documents for innovation modes and chain-leader (链长制) structures.\n\n"
@@ -33,83 +42,158 @@ OutDir = Annotated[Path, typer.Option("--out", "-o", help="Folder for the findin
 Formats = Annotated[Optional[list[str]], typer.Option(
     "--format", "-f", help="Extra files besides the CSV and Parquet tables (always written): md, xlsx, html, corpus "
                            "(repeatable), e.g. --format xlsx --format html.")]
+Workers = Annotated[int, typer.Option(
+    "--workers", "-w", min=1, envvar="POLICY_MINER_WORKERS",
+    help="Process batches in this many local processes (a Dask cluster on this machine). Default: 1, in this process.")]
+DaskAddress = Annotated[Optional[str], typer.Option(
+    "--dask-address", envvar="POLICY_MINER_DASK_ADDRESS",
+    help="Process batches on the existing Dask cluster at this scheduler address, e.g. tcp://10.0.0.5:8786 "
+         "(see docs/operations.md).")]
+
+_options = {"verbose": False, "prefect": False}
 
 
-def _prepare_prefect(verbose: bool) -> None:
-    """Keep Prefect's state in the checkout and its console quiet unless asked."""
-    os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
+def _prefect_home() -> Path:
+    """Prefect's state for this user: under the user's data folder, private (0700), never in the checkout."""
+    from platformdirs import user_data_dir
+
+    home = Path(os.environ.get("PREFECT_HOME") or Path(user_data_dir("policy-miner")) / "prefect")
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    home.chmod(0o700)
+    return home
+
+
+def _prepare_prefect() -> None:
+    """Before Prefect is imported: its state folder, quiet logs unless -v, a generous server start-up wait."""
+    os.environ["PREFECT_HOME"] = str(_prefect_home())
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if _options["verbose"] else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
+
+
+def _use_prefect() -> bool:
+    return _options["prefect"] or bool(os.environ.get("PREFECT_API_URL"))
 
 
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's flow and task logs.")] = False,
-         progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True) -> None:
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show logs and full tracebacks.")] = False,
+         progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+         prefect: Annotated[bool, typer.Option(
+             "--prefect", help="Run as a Prefect flow (on the server at PREFECT_API_URL if set, else on a temporary "
+                               "local one). Default: only when PREFECT_API_URL is set.")] = False) -> None:
+    import logging
+
     from pipeline import progress as bars
 
-    _prepare_prefect(verbose)
+    _options.update(verbose=verbose, prefect=prefect)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     bars.enable(progress)
+
+
+@contextmanager
+def _errors_as_one_line() -> Iterator[None]:
+    """Refusals (UsageError) → exit 2; any other failure → exit 1; one line each, the traceback only with -v."""
+    from pipeline.jobs import UsageError
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except UsageError as exc:
+        typer.echo(f"policy-miner: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        if _options["verbose"]:
+            raise
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        typer.echo(f"policy-miner: {message} (-v for details)", err=True)
+        raise typer.Exit(1) from None
+
+
+def _finish(job: Callable[..., object], flow_name: str | None, *args: object) -> None:
+    """Run ``job(*args)`` (or the Prefect flow of that name), print its summary line, exit 1 if a source failed."""
+    from pipeline.jobs import Summary
+
+    with _errors_as_one_line():
+        if flow_name and _use_prefect():
+            summary = _run_flow(flow_name, args)
+        else:
+            summary = job(*args)
+        if not isinstance(summary, Summary):
+            summary = Summary(**summary)
+        typer.echo(summary.line())
+        if not summary.ok:
+            raise typer.Exit(1)
+
+
+def _run_flow(name: str, args: tuple) -> dict:
+    """The flow ``name`` from flows/, run to a final state; a failed run raises its exception (one line above)."""
+    import importlib
+
+    _prepare_prefect()
+    flow = getattr(importlib.import_module(f"flows.{name}"), f"{name}_flow")
+    return flow(*args, return_state=True).result()
 
 
 @app.command()
 def refresh(sources: Sources = None, keywords: Keywords = None, max_docs: MaxDocs = None,
             store: Store = DEFAULT_STORE) -> None:
-    """Crawl sources into the store (incremental: only new or changed documents are fetched)."""
-    from flows.refresh import refresh_flow
+    """Crawl sources into the store (incremental: only new or changed documents are fetched).
 
-    crawled = refresh_flow(sources, keywords, str(store), max_docs)
-    typer.echo(f"refreshed {', '.join(crawled)} into {store}")
+    Exits 1 when a source could not be crawled (the others are kept)."""
+    from pipeline.jobs import refresh_job
+
+    _finish(refresh_job, "refresh", sources, keywords, str(store), max_docs)
 
 
 @app.command()
-def ingest(folder: Annotated[Path, typer.Argument(help="Folder of PDF/HTML/DOCX/TXT files.", exists=True,
-                                                  file_okay=False)],
+def ingest(folder: Annotated[Path, typer.Argument(help="Folder of PDF/HTML/DOCX/TXT files.")],
            store: Store = DEFAULT_STORE) -> None:
     """Add a local folder of documents to the store without crawling."""
-    from flows.ingest import ingest_flow
+    from pipeline.jobs import ingest_job
 
-    doc_ids = ingest_flow(str(folder), str(store))
-    typer.echo(f"{len(doc_ids)} documents from {folder} are in {store}")
+    _finish(ingest_job, "ingest", str(folder), str(store))
 
 
 @app.command()
 def process(force: Annotated[bool, typer.Option(help="Redo documents that are already up to date.")] = False,
             doc: Annotated[Optional[list[str]], typer.Option(help="Only this document id (repeatable).")] = None,
-            store: Store = DEFAULT_STORE) -> None:
-    """Parse, segment, classify and extract every new or changed document in the store (no scraping)."""
-    from flows.process import process_flow
+            workers: Workers = 1, dask_address: DaskAddress = None, store: Store = DEFAULT_STORE) -> None:
+    """Parse, segment, classify and extract every new or changed document in the store (no scraping).
 
-    summary = process_flow(str(store), doc, force)
-    typer.echo(f"processed {summary['processed']}, already up to date {summary['up_to_date']}, "
-               f"failed {summary['failed']}")
+    One process run per store at a time: a second one waits for the first, then finds the work done."""
+    from pipeline.jobs import process_job
+
+    _finish(process_job, "process", str(store), doc, force, workers, dask_address)
 
 
 @app.command()
 def export(out: OutDir = OUTPUTS_DIR, formats: Formats = None, sources: Annotated[Optional[list[str]], typer.Option(
                "--source", "-s", help="Only documents of this source (repeatable). Default: the whole store.")] = None,
            store: Store = DEFAULT_STORE) -> None:
-    """Write the findings tables (documents, chain_leader_table, chains, …) from the store."""
-    from flows.export import export_flow
-    from pipeline.exports.outdir import ExportError
+    """Write the findings tables (documents, chain_leader_table, chains, …) and manifest.json from the store."""
+    from pipeline.jobs import export_job
 
-    try:
-        _report_written(export_flow(str(store), str(out), sources, None, formats))
-    except ExportError as exc:  # disk full, unwritable --out: one line, the previous export is untouched
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from None
+    _finish(export_job, "export", str(store), str(out), sources, None, formats)
 
 
 @app.command()
 def run(input_dir: Annotated[Optional[Path], typer.Option(
-            "--input", "-i", help="Process this folder of documents instead of crawling.", exists=True,
-            file_okay=False)] = None,
+            "--input", "-i", help="Process this folder of documents instead of crawling.")] = None,
         out: OutDir = OUTPUTS_DIR, sources: Sources = None, keywords: Keywords = None, max_docs: MaxDocs = None,
-        formats: Formats = None, store: Store = DEFAULT_STORE) -> None:
+        formats: Formats = None, workers: Workers = 1, dask_address: DaskAddress = None,
+        from_manifest: Annotated[Optional[Path], typer.Option(
+            "--from-manifest", help="Redo the run a manifest.json describes: the same documents from the same store "
+                                    "(its other options are taken from the manifest).")] = None,
+        store: Store = DEFAULT_STORE) -> None:
     """refresh (or ingest --input) → process → export, in one go."""
-    from flows.run import run_flow
+    from pipeline.jobs import rerun_manifest, run_job
 
-    _report_written(run_flow(str(input_dir) if input_dir else None, str(out), str(store), sources, keywords,
-                             max_docs, formats))
+    if from_manifest is not None:
+        _finish(rerun_manifest, None, str(from_manifest), str(out), workers, dask_address)
+        return
+    _finish(run_job, "run", str(input_dir) if input_dir else None, str(out), str(store), sources, keywords,
+            max_docs, formats, workers, dask_address)
 
 
 @app.command()
@@ -136,7 +220,7 @@ def browse(store: Store = DEFAULT_STORE,
     if serve:
         typer.echo(f"serving at http://127.0.0.1:{port}/ (Ctrl-C to stop); full-text search: "
                    f"http://127.0.0.1:{port}/{browsing.DATABASE_NAME}/search")
-        raise typer.Exit(browsing.serve(database, meta, port))
+        browsing.serve(database, meta, port)
 
 
 @app.command()
@@ -163,19 +247,19 @@ def status(store: Store = DEFAULT_STORE) -> None:
     """What the store holds: documents per source, processed results, recorded errors."""
     from collections import Counter
 
-    from pipeline.store import CorpusStore
+    from pipeline.jobs import open_existing
 
-    with CorpusStore(store) as corpus:
+    with _errors_as_one_line(), open_existing(store) as corpus:
         per_source = Counter(d.source for d in corpus.documents())
         results = list(corpus.results())
         problems = [f"[{e.stage}] {e.doc_id or e.url}: {e.message}" for e in corpus.errors() if e.stage != "process"]
     problems += [f"[document] {r.doc_id}: {message}" for r in results for message in r.errors]
-    typer.echo(f"store {store}: {sum(per_source.values())} documents, {len(results)} processed, "
-               f"{len(problems)} problems recorded")
     for source, count in sorted(per_source.items()):
         typer.echo(f"  {source}: {count}")
     for problem in problems[-20:]:
         typer.echo(f"  {problem}")
+    typer.echo(f"store {store}: {sum(per_source.values())} documents, {len(results)} processed, "
+               f"{len(problems)} problems recorded")
 
 
 @app.command()
@@ -204,16 +288,29 @@ def serve_sample(site: Annotated[Path, typer.Option(help="Static site folder.")]
 
 
 @app.command()
-def schedule() -> None:
-    """Serve the deployments (weekly refresh, on-demand reprocess and export) until interrupted."""
-    from flows.deployments import serve_deployments
+def schedule(cron: Annotated[str, typer.Option(help="When the refresh → process → export job runs (cron, Asia/Shanghai).")]
+             = "0 3 * * 1",
+             sources: Annotated[Optional[list[str]], typer.Option(
+                 "--source", "-s", help="Sources or groups the scheduled job crawls (repeatable). "
+                                        "Default: national and provincial.")] = None,
+             keywords: Keywords = None, max_docs: MaxDocs = None, out: OutDir = OUTPUTS_DIR, formats: Formats = None,
+             workers: Workers = 1, dask_address: DaskAddress = None, store: Store = DEFAULT_STORE) -> None:
+    """Serve the deployments on the Prefect server at PREFECT_API_URL until interrupted: a scheduled
+    refresh → process → export, and on-demand reprocess and export (docs/operations.md)."""
+    with _errors_as_one_line():
+        from pipeline.jobs import UsageError, check_formats, check_sources
 
-    serve_deployments()
+        if not os.environ.get("PREFECT_API_URL"):
+            raise UsageError("schedule needs a Prefect server: start one (`prefect server start`) and set "
+                             "PREFECT_API_URL=http://127.0.0.1:4200/api (see docs/operations.md)")
+        check_sources(sources)
+        check_formats(formats)
+        _prepare_prefect()
+        from flows.deployments import DeploymentOptions, serve_deployments
 
-
-def _report_written(paths: list[str]) -> None:
-    for path in paths:
-        typer.echo(f"wrote {path}")
+        serve_deployments(DeploymentOptions(cron=cron, sources=sources or None, keywords=keywords or [],
+                                            max_docs=max_docs, store_root=str(store), out_dir=str(out),
+                                            formats=formats or [], workers=workers, dask_address=dask_address))
 
 
 if __name__ == "__main__":

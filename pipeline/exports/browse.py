@@ -16,7 +16,6 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -153,9 +152,8 @@ def datasette_command(database: Path, meta: Path, port: int) -> list[str]:
             "--setting", "sql_time_limit_ms", "5000"]
 
 
-def serve(database: Path, meta: Path, port: int) -> int:
-    """Run Datasette in the foreground until interrupted; returns its exit code."""
-    try:
-        return subprocess.call(datasette_command(database, meta, port))
-    except KeyboardInterrupt:
-        return 0
+def serve(database: Path, meta: Path, port: int) -> None:
+    """Become Datasette (exec, so Ctrl-C and signals reach the server itself, and no child is left behind)."""
+    command = datasette_command(database, meta, port)
+    sys.stdout.flush()
+    os.execv(command[0], command)
