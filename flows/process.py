@@ -1,62 +1,69 @@
-"""Rerun parse → segment → classify → extract on the stored corpus, without re-scraping.
+"""The `process` flow: pipeline.process's loop, with its batches as Prefect tasks on the flow's task runner.
 
-Documents go in batches; each batch is a task whose cache key is the
-batch's content keys plus the pipeline version, so a rerun on unchanged
-input is answered from Prefect's result cache.  Tasks only compute; the
-flow writes results to the store, so a cache hit still lands in a fresh
-store.
+Nothing here computes: :func:`pipeline.jobs.process_job` decides what is stale,
+cuts batches and writes results to the store in this (the flow's) process;
+:class:`PrefectTaskRunner` only hands the pure ``process_batch`` to Prefect,
+which runs it on a Dask cluster (prefect-dask) when the flow was given one
+(:func:`task_runner_for`).  Batch results are not persisted by Prefect: the
+store's results table is the one result cache (no pickled results to trust).
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
+from collections.abc import Iterator, Sequence
 
-from prefect import flow, get_run_logger, task
-from prefect.context import TaskRunContext
+from prefect import flow, task
+from prefect.cache_policies import NONE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.classify import shipped_model
 from pipeline.config import DEFAULT_STORE
-from pipeline.models import ProcessedDocument
-from pipeline.process import pipeline_version, process_safely, save_result
-from pipeline.progress import counter
-from pipeline.store import CorpusStore
+from pipeline.jobs import process_job
+from pipeline.process import Batch, BatchFunction, BatchOutcome, default_workers, process_batch
 
-BATCH_SIZE = 25
+process_batch_task = task(process_batch, name="process_batch", cache_policy=NONE, persist_result=False)
 
 
-def batch_cache_key(_context: TaskRunContext, parameters: dict) -> str:
-    content = "\n".join(f"{doc_id}={key}" for doc_id, key in parameters["batch"])
-    return "process-" + hashlib.sha256(f"{parameters['version']}\n{content}".encode()).hexdigest()
+class PrefectTaskRunner:
+    """pipeline.process's Runner protocol over Prefect task futures (submitted to the current flow's task runner)."""
+
+    def map(self, fn: BatchFunction, batches: Sequence[Batch]) -> Iterator[tuple[Batch, BatchOutcome | BaseException]]:
+        as_task = process_batch_task if fn is process_batch else task(fn, cache_policy=NONE, persist_result=False)
+        futures = [as_task.submit(batch) for batch in batches]
+        by_run = {future.task_run_id: batch for future, batch in zip(futures, batches, strict=True)}
+        for future in as_completed(futures):
+            try:
+                yield by_run[future.task_run_id], future.result()
+            except Exception as exc:  # noqa: BLE001 - retried document by document by the loop
+                yield by_run[future.task_run_id], exc
 
 
-@task(cache_key_fn=batch_cache_key, persist_result=True)
-def process_batch(store_root: str, batch: list[tuple[str, str]], version: str) -> list[ProcessedDocument]:
-    """Process (doc_id, content_key) pairs; pure given their content, hence cacheable."""
-    model = shipped_model()
-    with CorpusStore(store_root) as store:
-        return [process_safely(store.get_document(doc_id), store.read_blob, model) for doc_id, _ in batch]
+def task_runner_for(workers: int | None = None, dask_address: str | None = None):
+    """A Dask task runner on the cluster at ``dask_address``, or on a local cluster of ``workers`` processes;
+    a single thread for one worker.  Defaults come from POLICY_MINER_WORKERS / POLICY_MINER_DASK_ADDRESS."""
+    workers = workers or int(os.environ.get("POLICY_MINER_WORKERS") or 1)
+    dask_address = dask_address or os.environ.get("POLICY_MINER_DASK_ADDRESS") or None
+    if not dask_address and workers <= 1:
+        return ThreadPoolTaskRunner(max_workers=1)
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": min(workers, default_workers() * 4), "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
 
 
-@flow(name="process")
-def process_flow(store_root: str = str(DEFAULT_STORE), doc_ids: list[str] | None = None,
-                 force: bool = False) -> dict:
-    """Process every stored document (or ``doc_ids``) that is new, changed, or made by older code/model."""
-    model = shipped_model()
-    version = pipeline_version(model)
-    with CorpusStore(store_root) as store:
-        wanted = doc_ids if doc_ids is not None else store.doc_ids()
-        todo = wanted if force else store.stale_doc_ids(version, wanted)
-        raws = {doc_id: store.get_document(doc_id) for doc_id in todo}
-        pairs = [(doc_id, raw.content_key) for doc_id, raw in raws.items()]
-        batches = [pairs[i:i + BATCH_SIZE] for i in range(0, len(pairs), BATCH_SIZE)]
-        failed = 0
-        with counter("process", total=len(todo)) as advance:
-            for batch in batches:
-                results = process_batch.with_options(refresh_cache=force)(store_root, batch, version)
-                for result in results:
-                    save_result(store, raws[result.doc_id], result, model)
-                    failed += result.classification is None
-                advance(len(batch))
-    summary = {"processed": len(todo), "up_to_date": len(wanted) - len(todo), "failed": failed}
-    get_run_logger().info("process: %s", summary)
-    return summary
+@flow(name="process", task_runner=task_runner_for())
+def process_flow(store_root: str = str(DEFAULT_STORE), doc_ids: list[str] | None = None, force: bool = False,
+                 workers: int | None = None, dask_address: str | None = None) -> dict:
+    """Process every stored document (or ``doc_ids``) that is new, changed, or made by older code/model.
+
+    Batches run on the flow's task runner; ``workers`` > 1 or ``dask_address`` run them in a subflow on a
+    Dask task runner made for that (a local cluster of processes, or the cluster at the address).
+    Returns the summary (pipeline.jobs.Summary as a dict).
+    """
+    if (workers or 1) > 1 or dask_address:
+        runner = task_runner_for(workers, dask_address)
+        return process_flow.with_options(task_runner=runner)(store_root, doc_ids, force)
+    return process_job(store_root, doc_ids, force).as_dict()

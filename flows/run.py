@@ -1,32 +1,35 @@
-"""The main job: gather documents (crawl sources, or ingest a folder), process them, export findings.
+"""The `run` flow: gather documents (crawl sources, or ingest a folder), process them, export findings.
 
-Composes the other flows as subflows, so each appears in the Prefect UI
-with its own state and the researcher can rerun any one of them alone.
+One flow whose stages are tasks (pipeline.jobs.run_job); process batches go to
+the flow's task runner, so ``run_flow.with_options(task_runner=task_runner_for(2))``
+processes on two local processes and ``task_runner_for(dask_address=...)`` on a cluster.
 """
 
 from __future__ import annotations
 
 from prefect import flow
 
-from flows.export import export_flow
-from flows.ingest import ingest_flow
-from flows.process import process_flow
-from flows.refresh import refresh_flow
+from flows.process import task_runner_for
+from flows.refresh import SourcesFailed
 from pipeline.config import DEFAULT_STORE, OUTPUTS_DIR
-from pipeline.store import CorpusStore
+from pipeline.jobs import run_job
 
 
-@flow(name="run")
+@flow(name="run", task_runner=task_runner_for())
 def run_flow(input_dir: str | None = None, out_dir: str = str(OUTPUTS_DIR), store_root: str = str(DEFAULT_STORE),
              sources: list[str] | None = None, keywords: list[str] | None = None, max_docs: int | None = None,
-             formats: list[str] | None = None) -> list[str]:
+             formats: list[str] | None = None, workers: int | None = None, dask_address: str | None = None) -> dict:
     """With ``input_dir``: ingest → process → export that folder's documents.
-    Without: refresh ``sources`` (default: the bundled sample site) → process → export their documents."""
-    if input_dir:
-        doc_ids = ingest_flow(input_dir, store_root)
-    else:
-        crawled = refresh_flow(sources, keywords, store_root, max_docs)
-        with CorpusStore(store_root) as store:
-            doc_ids = store.doc_ids(crawled)
-    process_flow(store_root, doc_ids)
-    return export_flow(store_root, out_dir, doc_ids=doc_ids, formats=formats)
+    Without: refresh ``sources`` (default: the bundled sample site) → process → export their documents.
+
+    ``workers`` > 1 or ``dask_address``: the same flow as a subflow on a Dask task runner made for that.
+    Returns the summary (files written in ``written``); ends Failed when a source could not be crawled
+    (after exporting the rest)."""
+    if (workers or 1) > 1 or dask_address:
+        runner = task_runner_for(workers, dask_address)
+        return run_flow.with_options(task_runner=runner)(input_dir, out_dir, store_root, sources, keywords,
+                                                         max_docs, formats)
+    summary = run_job(input_dir, out_dir, store_root, sources, keywords, max_docs, formats)
+    if summary.failed_sources:
+        raise SourcesFailed(summary.line())
+    return summary.as_dict()

@@ -1,29 +1,54 @@
-"""parse → segment → classify → extract for stored documents, skipping what is already done.
+"""parse → segment → classify → extract for stored documents, skipping what is already done: THE process loop.
 
 A result is stored with the document's content key and the pipeline version
-(code version + model fingerprint), so ``process_store`` redoes a document
+(code version + model fingerprint), so :func:`process_store` redoes a document
 only when its bytes, its listing metadata, the code or the model changed.
-One document failing never stops the run: its error is stored with it.
+The store's results table is the only result cache: nothing else (no pickled
+task results) has to be trusted on a rerun.
+
+The loop cuts the stale documents into batches and maps the pure
+:func:`process_batch` over them through a :class:`Runner`: inline, a Dask
+cluster of local processes (``workers > 1``), an existing Dask cluster
+(``dask_address``), or Prefect tasks on the flow's task runner (flows/process.py).
+Workers read raw bytes themselves through the store's :class:`BlobStore`;
+only this process writes to the store, result by result, as batches finish.
+
+One document failing never stops the run: its error is stored with it.  A
+batch whose worker died (out of memory, killed) is retried document by
+document, so only the document that kills a worker is lost, and that one is
+recorded with the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import logging
+import os
+import resource
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from pipeline import __version__
-from pipeline.classify import ModeClassifier, classify, load_model
-from pipeline.config import LEXICON_DIR
+from pipeline.classify import ModeClassifier, classify, shipped_model
+from pipeline.config import LEXICON_DIR, MODELS_DIR
 from pipeline.extract import extract
 from pipeline.models import Extraction, ProcessedDocument, RawDocument
 from pipeline.parse import parse_document
 from pipeline.regions import region_fields
-from pipeline.progress import track
+from pipeline.progress import counter
 from pipeline.segment import segment
-from pipeline.store import CorpusStore
+from pipeline.store import BlobStore, CorpusStore
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 25
+STAGES = ("parse", "segment", "classify", "extract")
 
 
 @cache
@@ -41,12 +66,28 @@ def pipeline_version(model: ModeClassifier) -> str:
     return f"{__version__}+{code_fingerprint()}+{model.version}"
 
 
-def process_document(raw: RawDocument, read_blob: Callable[[str], bytes], model: ModeClassifier) -> ProcessedDocument:
-    """Run every processing stage on one document; stage failures become errors on the result."""
+def process_document(raw: RawDocument, read_blob: Callable[[str], bytes], model: ModeClassifier,
+                     seconds: Counter[str] | None = None) -> ProcessedDocument:
+    """Run every processing stage on one document; stage failures become errors on the result.
+
+    ``seconds`` (if given) accumulates the wall time spent in each stage, for the benchmark.
+    """
+    clock = [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        if seconds is not None:
+            seconds[stage] += now - clock[0]
+        clock[0] = now
+
     parsed = parse_document(raw, read_blob)
+    lap("parse")
     segmented = segment(parsed)
+    lap("segment")
     classification = classify(segmented, model)
+    lap("classify")
     extraction = _keep_classified_modes(extract(segmented), classification.labels)
+    lap("extract")
     return ProcessedDocument(
         doc_id=raw.doc_id,
         meta=replace(parsed.meta, **region_fields(extraction.region or parsed.meta.region)),
@@ -76,45 +117,227 @@ def _keep_classified_modes(extraction: Extraction, labels: Iterable[str]) -> Ext
     )
 
 
+def failed_result(raw: RawDocument, message: str) -> ProcessedDocument:
+    return ProcessedDocument(doc_id=raw.doc_id, meta=raw.meta, errors=(message,))
+
+
+def process_safely(raw: RawDocument, read_blob: Callable[[str], bytes], model: ModeClassifier,
+                   seconds: Counter[str] | None = None) -> ProcessedDocument:
+    """:func:`process_document`, with an unexpected exception turned into the document's error."""
+    try:
+        return process_document(raw, read_blob, model, seconds)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop a corpus run
+        log.warning("document %s: processing failed: %s: %s", raw.doc_id, type(exc).__name__, exc)
+        return failed_result(raw, f"processing failed: {type(exc).__name__}: {exc}")
+
+
+# -- batches: what a worker gets and gives back ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Documents for one worker call, with where their bytes and the model live (all picklable, all small)."""
+
+    documents: tuple[RawDocument, ...]
+    blobs: BlobStore
+    models_dir: str = str(MODELS_DIR)
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    version: str  # the pipeline version of the worker that made the results: must equal the caller's
+    results: tuple[ProcessedDocument, ...]
+    seconds: dict[str, float]  # wall time per stage
+    worker: str  # host:pid
+    peak_rss_mb: float  # the worker process's peak resident memory so far
+
+
+def process_batch(batch: Batch) -> BatchOutcome:
+    """Process a batch (pure: reads blobs and the model, writes nothing).  The model loads once per process."""
+    model = shipped_model(Path(batch.models_dir))
+    seconds: Counter[str] = Counter()
+    results = tuple(process_safely(raw, batch.blobs.read, model, seconds) for raw in batch.documents)
+    return BatchOutcome(version=pipeline_version(model), results=results, seconds=dict(seconds),
+                        worker=f"{socket.gethostname()}:{os.getpid()}",
+                        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+BatchFunction = Callable[[Batch], BatchOutcome]
+
+
+class Runner(Protocol):
+    """Maps the batch function over batches, yielding each batch with its outcome (or the exception) as it ends."""
+
+    def map(self, fn: BatchFunction, batches: Sequence[Batch]) -> Iterator[tuple[Batch, BatchOutcome | BaseException]]:
+        ...
+
+
+class InlineRunner:
+    """One batch after another, in this process."""
+
+    def map(self, fn: BatchFunction, batches: Sequence[Batch]) -> Iterator[tuple[Batch, BatchOutcome | BaseException]]:
+        for batch in batches:
+            try:
+                yield batch, fn(batch)
+            except Exception as exc:  # noqa: BLE001 - reported per batch, then retried per document
+                yield batch, exc
+
+
+class DaskRunner:
+    """Batches on a Dask cluster: an existing one (``address``) or a local cluster of ``workers`` processes.
+
+    The local cluster is started on first use and closed with the runner (use it as a context manager).
+    """
+
+    def __init__(self, workers: int | None = None, address: str | None = None):
+        self.workers = workers or default_workers()
+        self.address = address
+        self._client = None
+        self._cluster = None
+
+    def __enter__(self) -> DaskRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def client(self):  # -> distributed.Client
+        if self._client is None:
+            import dask
+            from distributed import Client, LocalCluster
+
+            # distributed sets its loggers to INFO on import: follow the application's level instead
+            logging.getLogger("distributed").setLevel(max(logging.getLogger().getEffectiveLevel(), logging.WARNING))
+            if self.address:
+                self._client = Client(self.address, timeout="120s")
+            else:
+                # a batch whose worker dies is retried here document by document: do not let the scheduler
+                # hand the same killer batch to the next worker three times first
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                    self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                                 dashboard_address=None, silence_logs=logging.WARNING)
+                self._client = Client(self._cluster, timeout="120s")
+        return self._client
+
+    def map(self, fn: BatchFunction, batches: Sequence[Batch]) -> Iterator[tuple[Batch, BatchOutcome | BaseException]]:
+        from distributed import as_completed
+
+        if not batches:
+            return
+        client = self.client()
+        futures = {}
+        for batch in batches:
+            future = client.submit(fn, batch, pure=False)
+            futures[future.key] = (future, batch)
+        for future in as_completed([f for f, _ in futures.values()]):
+            batch = futures.pop(future.key)[1]
+            try:
+                yield batch, future.result()
+            except Exception as exc:  # noqa: BLE001 - reported per batch, then retried per document
+                yield batch, exc
+            future.release()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def make_runner(workers: int = 1, dask_address: str | None = None) -> InlineRunner | DaskRunner:
+    """Inline for one worker; a local Dask cluster for more; the cluster at ``dask_address`` if given."""
+    if dask_address:
+        return DaskRunner(address=dask_address)
+    return DaskRunner(workers=workers) if workers > 1 else InlineRunner()
+
+
+# -- the loop ----------------------------------------------------------------------------------------------
+
+
 @dataclass
 class ProcessReport:
     processed: int = 0
     skipped: int = 0  # already up to date
-    failed: list[str] = field(default_factory=list)  # doc ids whose processing raised
+    failed: list[str] = field(default_factory=list)  # doc ids whose processing gave no result (error recorded)
+    with_errors: list[str] = field(default_factory=list)  # doc ids whose result carries an error (failed included)
+    seconds: Counter[str] = field(default_factory=Counter)  # wall time per stage, summed over workers
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker (host:pid)
 
     def __str__(self) -> str:
         return f"processed {self.processed}, up to date {self.skipped}, failed {len(self.failed)}"
 
 
-def process_safely(raw: RawDocument, read_blob: Callable[[str], bytes], model: ModeClassifier) -> ProcessedDocument:
-    """:func:`process_document`, with an unexpected exception turned into the document's error."""
-    try:
-        return process_document(raw, read_blob, model)
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop a corpus run
-        message = f"processing failed: {type(exc).__name__}: {exc}"
-        return ProcessedDocument(doc_id=raw.doc_id, meta=raw.meta, errors=(message,))
-
-
-def save_result(store: CorpusStore, raw: RawDocument, result: ProcessedDocument, model: ModeClassifier) -> None:
+def save_result(store: CorpusStore, raw: RawDocument, result: ProcessedDocument, version: str) -> None:
     """Store a result against the input it was made from; a failed run is also logged as an error."""
     store.clear_errors("process", doc_id=raw.doc_id)
     if result.classification is None:
         store.record_error("process", "; ".join(result.errors), doc_id=raw.doc_id, url=raw.url)
-    store.save_result(result, raw.content_key, pipeline_version(model))
+    store.save_result(result, raw.content_key, version)
 
 
 def process_store(store: CorpusStore, *, doc_ids: Iterable[str] | None = None, force: bool = False,
-                  model: ModeClassifier | None = None) -> ProcessReport:
-    """Process every stored document (or ``doc_ids``) whose result is missing or stale."""
-    model = model or load_model()
-    wanted = list(doc_ids) if doc_ids is not None else store.doc_ids()
-    todo = wanted if force else store.stale_doc_ids(pipeline_version(model), wanted)
-    report = ProcessReport(skipped=len(wanted) - len(todo))
-    for doc_id in track(todo, "process", total=len(todo)):
-        raw = store.get_document(doc_id)
-        result = process_safely(raw, store.read_blob, model)
-        save_result(store, raw, result, model)
-        report.processed += 1
-        if result.classification is None:
-            report.failed.append(doc_id)
+                  runner: Runner | None = None, batch_size: int = BATCH_SIZE,
+                  models_dir: Path = MODELS_DIR) -> ProcessReport:
+    """Process every stored document (or ``doc_ids``) whose result is missing or stale.
+
+    Holds the store's process lock: a second run on the same store waits, then finds the work done.
+    """
+    runner = runner or InlineRunner()
+    with store.process_lock():
+        version = pipeline_version(shipped_model(models_dir))
+        wanted = list(doc_ids) if doc_ids is not None else store.doc_ids()
+        todo = wanted if force else store.stale_doc_ids(version, wanted)
+        report = ProcessReport(skipped=len(wanted) - len(todo))
+        raws = [raw for raw in map(store.get_document, todo) if raw is not None]
+        batches = [Batch(tuple(raws[i:i + batch_size]), store.blobs, str(models_dir))
+                   for i in range(0, len(raws), batch_size)]
+        with counter("process", total=len(raws)) as advance:
+            retry = _save_outcomes(store, runner.map(process_batch, batches), version, report, advance)
+            if retry:
+                log.warning("retrying %d documents one by one after their batches failed", len(retry))
+                singles = [Batch((raw,), store.blobs, str(models_dir)) for batch in retry for raw in batch.documents]
+                _save_outcomes(store, runner.map(process_batch, singles), version, report, advance)
     return report
+
+
+def _save_outcomes(store: CorpusStore, outcomes: Iterable[tuple[Batch, BatchOutcome | BaseException]],
+                   version: str, report: ProcessReport, advance: Callable[[int], None]) -> list[Batch]:
+    """Save each finished batch's results; return the failed batches of several documents (to retry one by one).
+
+    A single document whose batch failed is saved as failed with the reason (often: its worker died), so it
+    is not retried on every run; it is redone when its content, the code or the model changes.
+    """
+    retry = []
+    for batch, outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            if len(batch.documents) > 1:
+                retry.append(batch)
+                continue
+            raw = batch.documents[0]
+            log.warning("document %s: its worker failed: %s: %s", raw.doc_id, type(outcome).__name__, outcome)
+            outcome = BatchOutcome(version, (failed_result(raw, f"processing failed: worker lost on this document "
+                                                                 f"({type(outcome).__name__}: {outcome})"),),
+                                   {}, "", 0.0)
+        if outcome.version != version and outcome.worker not in report.peak_rss_mb:
+            # stored as made (below), so the next run sees these results as stale; said once per worker
+            log.warning("worker %s runs pipeline %s, this process %s: install the same code and model on "
+                        "every worker", outcome.worker, outcome.version, version)
+        raws = {raw.doc_id: raw for raw in batch.documents}
+        for result in outcome.results:
+            save_result(store, raws[result.doc_id], result, outcome.version)
+            report.processed += 1
+            if result.classification is None:
+                report.failed.append(result.doc_id)
+            if result.errors:
+                report.with_errors.append(result.doc_id)
+        report.seconds.update(outcome.seconds)
+        if outcome.worker:
+            report.peak_rss_mb[outcome.worker] = max(outcome.peak_rss_mb, report.peak_rss_mb.get(outcome.worker, 0))
+        advance(len(batch.documents))
+    return retry

@@ -7,6 +7,12 @@ its blobs exist, in one transaction, so the database never points at a missing
 file.  Re-storing identical bytes or an identical document is a no-op, which is
 what makes reruns idempotent.  Processing results are keyed by the document's
 content key and the pipeline version, so unchanged input is never redone.
+
+The blob folder may live elsewhere (a shared folder, S3-compatible object
+storage: any fsspec URL, see :class:`BlobStore`) so that Dask workers on other
+hosts can read raw bytes, while the SQLite index stays with the process that
+writes results.  Only one ``process`` run works on a store at a time
+(:meth:`CorpusStore.process_lock`); a second one waits, then finds nothing stale.
 """
 
 from __future__ import annotations
@@ -15,17 +21,25 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import TypeAdapter
 
 from pipeline.models import DocumentMeta, ProcessedDocument, RawDocument, RawPart, from_json, to_json
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
+
+log = logging.getLogger(__name__)
+DATABASE = "corpus.sqlite"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -63,6 +77,10 @@ CREATE TABLE IF NOT EXISTS errors (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS errors_doc ON errors(doc_id, stage);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS results (
     doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id),
     content_key TEXT NOT NULL,
@@ -111,19 +129,132 @@ class ErrorRecord:
     at: str
 
 
-class CorpusStore:
-    """SQLite + blob folder under one root directory (default ``corpora/store``)."""
+class StoreNotFoundError(FileNotFoundError):
+    """A command that reads a store was pointed at a folder that holds none (a mistyped ``--store``)."""
 
-    def __init__(self, root: Path | str):
+
+@lru_cache(maxsize=8)
+def _filesystem(url: str) -> tuple[AbstractFileSystem, str]:
+    import fsspec
+
+    return fsspec.core.url_to_fs(url)
+
+
+@dataclass(frozen=True)
+class BlobStore:
+    """Content-addressed raw bytes at ``url``: a local folder, or any fsspec URL (``s3://bucket/prefix``, ...).
+
+    Small and picklable, so a batch sent to a Dask worker carries it and the
+    worker reads blobs itself.  Credentials and endpoints come from the
+    environment (``AWS_*``, ``FSSPEC_S3_ENDPOINT_URL``), never from the store.
+    """
+
+    url: str
+
+    @property
+    def local_dir(self) -> Path | None:
+        if "://" not in self.url:
+            return Path(self.url)
+        return Path(self.url.removeprefix("file://")) if self.url.startswith("file://") else None
+
+    def key(self, sha256: str) -> str:
+        return f"{sha256[:2]}/{sha256}"
+
+    def read(self, sha256: str) -> bytes:
+        local = self.local_dir
+        if local is not None:
+            return (local / self.key(sha256)).read_bytes()
+        fs, root = _filesystem(self.url)
+        return fs.cat_file(f"{root}/{self.key(sha256)}")
+
+    def exists(self, sha256: str) -> bool:
+        local = self.local_dir
+        if local is not None:
+            return (local / self.key(sha256)).exists()
+        fs, root = _filesystem(self.url)
+        return fs.exists(f"{root}/{self.key(sha256)}")
+
+    def write(self, sha256: str, data: bytes) -> None:
+        """Write whole or not at all: a local temp file renamed into place, or one object PUT."""
+        local = self.local_dir
+        if local is None:
+            fs, root = _filesystem(self.url)
+            fs.pipe_file(f"{root}/{self.key(sha256)}", data)
+            return
+        path = local / self.key(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class CorpusStore:
+    """SQLite + blob folder under one root directory (default ``corpora/store``).
+
+    ``blobs`` puts the raw bytes elsewhere (an fsspec URL); it is remembered in
+    the store, so later opens find them without being told.  ``create=False``
+    refuses a folder that holds no store yet, for commands that only read one.
+    """
+
+    def __init__(self, root: Path | str, *, blobs: str | None = None, create: bool = True):
         self.root = Path(root)
-        self.blob_dir = self.root / "blobs"
-        self.blob_dir.mkdir(parents=True, exist_ok=True)
+        if not create and not (self.root / DATABASE).is_file():
+            raise StoreNotFoundError(f"no corpus store at {self.root} (run `policy-miner ingest` or `refresh` first, "
+                                     "or check --store)")
+        self.root.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.root / "corpus.sqlite", check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(self.root / DATABASE, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(SCHEMA)
+        self.blobs = BlobStore(self._blob_url(blobs))
+        self.blob_dir = self.blobs.local_dir or self.root / "blobs"
+        if self.blobs.local_dir is not None:
+            self.blob_dir.mkdir(parents=True, exist_ok=True)
+
+    def _blob_url(self, wanted: str | None) -> str:
+        """Where this store's blobs live: as first set, never silently moved.
+
+        The default (``ROOT/blobs``) is not written down, so a store folder can be moved or copied whole.
+        """
+        with self._transaction() as db:
+            row = db.execute("SELECT value FROM settings WHERE key='blob_url'").fetchone()
+            if row is None and wanted and wanted.rstrip("/") != str(self.root / "blobs"):
+                if db.execute("SELECT 1 FROM blobs LIMIT 1").fetchone():
+                    raise ValueError(f"store {self.root} already keeps its blobs in {self.root / 'blobs'}")
+                db.execute("INSERT INTO settings(key, value) VALUES ('blob_url', ?)", (wanted,))
+        if row is None:
+            return wanted or str(self.root / "blobs")
+        if wanted and wanted.rstrip("/") != row[0].rstrip("/"):
+            raise ValueError(f"store {self.root} keeps its blobs at {row[0]}, not {wanted}")
+        return row[0]
+
+    @contextmanager
+    def process_lock(self) -> Iterator[None]:
+        """Hold the store's processing lock; a second holder waits (logged) until the first is done.
+
+        A file lock (flock), so a killed holder releases it with its process.
+        """
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.root / "process.lock")
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning("another process run holds %s; waiting for it to finish", self.root)
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def close(self) -> None:
         with self._lock:
@@ -153,24 +284,13 @@ class CorpusStore:
     # -- blobs ---------------------------------------------------------------
 
     def blob_path(self, sha256: str) -> Path:
-        return self.blob_dir / sha256[:2] / sha256
+        return self.blob_dir / self.blobs.key(sha256)
 
     def put_blob(self, data: bytes, media_type: str) -> str:
         """Store bytes under their sha256 (atomically; a second put of the same bytes is free)."""
         digest = sha256_hex(data)
-        path = self.blob_path(digest)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        if not self.blobs.exists(digest):
+            self.blobs.write(digest, data)
         with self._transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO blobs(sha256, size, media_type, stored_at) VALUES (?,?,?,?)",
@@ -179,10 +299,10 @@ class CorpusStore:
         return digest
 
     def read_blob(self, sha256: str) -> bytes:
-        return self.blob_path(sha256).read_bytes()
+        return self.blobs.read(sha256)
 
     def has_blob(self, sha256: str) -> bool:
-        return self.blob_path(sha256).exists()
+        return self.blobs.exists(sha256)
 
     # -- documents -----------------------------------------------------------
 
@@ -230,6 +350,10 @@ class CorpusStore:
         rows = self._query("SELECT doc_id, source FROM documents ORDER BY doc_id")
         wanted = set(sources) if sources is not None else None
         return [doc_id for doc_id, source in rows if wanted is None or source in wanted]
+
+    def sources(self) -> list[str]:
+        """Names of the sources the store holds documents of."""
+        return [row[0] for row in self._query("SELECT DISTINCT source FROM documents ORDER BY source")]
 
     def count_documents(self) -> int:
         return self._query("SELECT count(*) FROM documents")[0][0]
