@@ -25,7 +25,7 @@ from pipeline.config import LEXICON_DIR
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
 from pipeline.parse.text import is_traditional, to_simplified
 from pipeline.regions import region_words
-from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
+from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS, segmenter_words
 
 SENTENCE_END = ("。", "！", "？", "!", "?")
 CLOSERS = frozenset("”’」』》）)】〕")
@@ -66,7 +66,7 @@ def lexicon_words() -> tuple[str, ...]:
     """Every word the segmenter must keep whole, in a fixed order: domain terms, industry names, region names
     and the shared cue vocabulary (pipeline.vocabulary), so a cue term added there is one token everywhere."""
     lexicon = load_lexicon()
-    words = (*lexicon.words, *lexicon.industries, *(name for name, _ in region_words()), *ROLE_TERMS, *MODE_TERMS)
+    words = (*lexicon.words, *lexicon.industries, *(name for name, _ in region_words()), *segmenter_words())
     return tuple(dict.fromkeys(w for w in words if len(w) > 1))
 
 

@@ -7,6 +7,44 @@ apart they drift, and a researcher could not say which words a table means.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ModeCues:
+    """The words of one mode, by how much they say on their own (the classifier's rules read them this way).
+
+    ``strong`` names the mechanism and carries the mode by itself; ``contextual`` does only beside a policy
+    action (揭榜 alone is also a word for taking up any challenge); ``weak`` never decides but marks a sentence
+    worth reading: a mechanism's working vocabulary that other schemes use too (一链一策 is also a plain
+    work method without any 链长) and the look-alikes the classifier must learn to tell apart."""
+
+    strong: tuple[str, ...]
+    contextual: tuple[str, ...]
+    weak: tuple[str, ...]
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return (*self.strong, *self.contextual, *self.weak)
+
+
+MODE_CUES: dict[str, ModeCues] = {
+    "national_system": ModeCues(
+        strong=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "举全国之力"),
+        contextual=("科技重大专项", "重大科技专项", "国家重大专项", "重大科技项目", "科技创新重大项目", "国家重大工程",
+                    "重大科技工程", "大型飞机", "C919", "两机专项"),
+        weak=("大飞机", "载人航天", "探月", "北斗", "重大专项", "重大工程", "举国")),
+    "chain_leader": ModeCues(
+        strong=("链长制", "总链长", "副总链长", "链长办", "链主企业", "链主"),
+        contextual=("链长",),
+        weak=("一链一策", "产业链长", "河长", "湖长", "林长")),
+    "open_competition": ModeCues(
+        strong=("揭榜挂帅", "揭榜制", "揭榜攻关", "发榜方", "揭榜方", "张榜招贤"),
+        contextual=("揭榜", "发榜", "张榜", "需求榜单", "技术榜单", "攻关榜单", "榜单任务", "榜单项目", "赛马制"),
+        weak=("榜单", "挂帅", "赛马")),
+}
+"""Per mode (in pipeline.models.MODES order), the cue words of the classifier's sentence rules."""
+
 ROLE_TERMS: tuple[str, ...] = (
     "总链长", "副总链长", "链长", "副链长", "链主", "链主企业", "链长办", "工作专班", "牵头单位", "牵头部门",
     "发榜方", "揭榜方", "需求单位", "总河长", "河长")
@@ -23,3 +61,12 @@ KEY_TERMS: dict[str, tuple[str, ...]] = {
     "open_competition": ("揭榜挂帅", "揭榜", "发榜", "张榜", "榜单"),
 }
 """Per mode, the terms whose every occurrence mentions.csv lists (keyword in context)."""
+
+
+def segmenter_words() -> tuple[str, ...]:
+    """The terms the segmenter must keep whole: roles, mechanism names and the strong and contextual cues (a
+    term added to them is one token everywhere).  Weak cues are left out: 产业链长 as one word would hide the
+    链长 in 某产业链长由…担任."""
+    terms = (*ROLE_TERMS, *MODE_TERMS, *(t for cues in MODE_CUES.values() for t in (*cues.strong, *cues.contextual)),
+             *(t for terms in KEY_TERMS.values() for t in terms))
+    return tuple(dict.fromkeys(terms))

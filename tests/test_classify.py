@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.annotations import EXCERPTS_DIR, read_split
 from pipeline.classify import ModelVersionError, classify, classify_many, load_model, train
-from pipeline.classify.dataset import LABELS_FILE, read_labels, write_labels
+from pipeline.classify.dataset import LABELS_FILE, MissingSourceError, excerpt_rows, load_text, read_labels, write_labels
 from pipeline.classify.model import ARRAYS_FILE, META_FILE
 from pipeline.classify.rules import RULES, keyword_baseline, prominence, sentence_hit
 from pipeline.config import MODELS_DIR
@@ -132,12 +133,13 @@ def test_tampered_arrays_and_missing_model_are_refused(tmp_path):
 
 
 def test_training_is_deterministic(tmp_path):
-    """Train twice on our own written documents (no shared corpora needed): identical artifact bytes."""
+    """Train twice on our own written documents, plus the train-split real excerpts when ../shared is there:
+    identical artifact bytes."""
     labels = tmp_path / "labels.tsv"
     write_labels([r for r in read_labels(LABELS_FILE) if r.key.startswith("written:") and r.split != "test"], labels)
     first, second = tmp_path / "a", tmp_path / "b"
-    report = train(labels, first, seed=0)
-    train(labels, second, seed=0)
+    report = train(labels, first, seed=0, excerpts=EXCERPTS_DIR.is_dir())
+    train(labels, second, seed=0, excerpts=EXCERPTS_DIR.is_dir())
     for name in (ARRAYS_FILE, META_FILE):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert load_model(first).version == report.model_version
@@ -223,3 +225,49 @@ def test_prominence_separates_a_clause_from_a_description():
 def test_briefing_topics_do_not_qualify():
     hit = sentence_hit("召开新闻发布会，介绍揭榜挂帅项目申报有关情况。", RULES["open_competition"])
     assert hit.strong and hit.mentioned and not hit.qualifies
+
+
+
+# ------------------------------------------------------------------ real phrasing (issue #9: modes on real excerpts)
+
+def test_one_chain_one_policy_alone_is_no_chain_leader_scheme():
+    """一链一策 is a work method many plans use without any 链长 or 链主: alone it marks a sentence, never decides."""
+    rules = RULES["chain_leader"]
+    assert not sentence_hit("围绕十大重点产业，实行一链一策，精准制定扶持政策。", rules).qualifies
+    assert sentence_hit("实行一链一策，每条产业链由一位市领导担任链长。", rules).qualifies
+
+
+def test_report_titled_on_the_major_projects_qualifies_without_a_policy_verb():
+    """A retrospective report about the national major projects recounts results (结出硕果, 通过评估) instead of
+    naming an action; its title says what it is about."""
+    rules = RULES["national_system"]
+    sentence = "五年来，我国科技重大专项在集成电路、新药创制等领域结出硕果。"
+    assert not sentence_hit(sentence, rules).qualifies
+    assert sentence_hit(sentence, rules, heading="科技重大专项：举国协同攻关结硕果").qualifies
+
+
+def test_nationwide_participation_is_mobilisation_not_a_passive_role():
+    rules = RULES["national_system"]
+    assert sentence_hit("全国20余个省份、300多家企业、40所高校参与了大型飞机的研制。", rules).qualifies
+    assert not sentence_hit("我市企业参与国家科技重大专项研制，获得配套资金。", rules).qualifies
+
+
+def test_briefing_after_the_term_in_another_clause_does_not_void_it():
+    rules = RULES["chain_leader"]
+    assert sentence_hit("副市长以链长身份召开产业链链长制推进会，并宣讲了全会精神。", rules).qualifies
+    assert _mentioned("讨论了政策术语的扩散，例如链长制等词语的使用。", rules)
+    assert _mentioned("开展链长制政策解读。", rules)
+
+
+def _mentioned(sentence, rules):
+    return sentence_hit(sentence, rules).mentioned
+
+
+@pytest.mark.skipif(not EXCERPTS_DIR.is_dir(), reason="../shared real excerpts not available")
+def test_real_excerpts_train_the_classifier_and_the_test_split_is_refused():
+    rows = excerpt_rows()
+    split = read_split()
+    assert rows and all(split[r.key.split(":", 1)[1]][1] == "train" and r.split == "train" for r in rows)
+    test_file = next(file for file, (_, part) in split.items() if part == "test")
+    with pytest.raises(MissingSourceError, match="not a train-split"):
+        load_text(f"excerpt:{test_file}")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.models import DocumentMeta, Table
-from pipeline.parse.text import is_traditional, to_simplified
+from pipeline.parse.text import is_traditional, normalise, to_simplified
 from pipeline.segment import MAX_SENTENCE_CHARS, segment_text, spacy_doc, split_sentences, tokenize
 from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
@@ -96,3 +96,10 @@ def test_simplified_text_is_left_alone() -> None:
     assert [s.text for s in segment_text("s", text).sentences] == ["一批覆盖全市的重点项目，严禁破坏土地。",
                                                                   "昇腾生态由市工信局负责。"]
     assert is_traditional(TRADITIONAL)
+
+
+def test_pinyin_inserted_by_mirror_sites_is_removed_before_segmentation() -> None:
+    """Some reposts put tone-marked pinyin after characters (舉國(guó)體制): it would split every term."""
+    text = normalise("發揮新型舉國(guó)體制作用(a)，重大專項(xiàng):北京(Beijing)")
+    assert text == "發揮新型舉國體制作用(a)，重大專項：北京(Beijing)"
+    assert "新型举国体制" in segment_text("p", text).sentences[0].tokens

@@ -15,7 +15,12 @@ that does not move when the shared folder is re-read:
 ``pkulaw:<CLI code>``      pkulaw TXT export (mengke25), by its 法宝引证码
 ``law:<relative path>``    LawRefBook Markdown file, path below the repo folder
 ``written:<file stem>``    our own document in ``corpora/labels/written/``
+``excerpt:<file>``         a real excerpt (``../shared/corpora/real-excerpts/docs``), train split only
 =======================  ==========================================================
+
+The real excerpts' labels are not in the label file: their gold modes come from the item-level annotations
+(``corpora/annotations/real_excerpts.jsonl``, :func:`excerpt_rows`), train split only — the frozen test split
+is scored by ``python -m pipeline.extract.real_eval`` and never read here.
 """
 
 from __future__ import annotations
@@ -28,10 +33,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pipeline.annotations import EXCERPTS_DIR, load_annotations, read_split
 from pipeline.classify.rules import RULES
 from pipeline.config import CORPORA_DIR, PROJECT_ROOT
-from pipeline.models import MODES, DocumentMeta, SegmentedDocument
-from pipeline.segment import segment_text
+from pipeline.formats import sniff_media_type
+from pipeline.models import MODES, DocumentMeta, ParsedDocument, RawPart, SegmentedDocument
+from pipeline.parse import parse_part
+from pipeline.segment import segment, segment_text
 
 SHARED_CORPORA = PROJECT_ROOT.parent / "shared" / "corpora"
 LABELS_DIR = CORPORA_DIR / "labels"
@@ -81,6 +89,18 @@ def write_labels(rows: list[LabelledDocument], path: Path = LABELS_FILE, header:
             handle.write(f"{row.key}\t{labels}\t{row.split}\t{row.note}\n")
 
 
+def excerpt_rows() -> list[LabelledDocument]:
+    """The train split of the annotated real excerpts as label rows (all in the classifier's train split): real
+    phrasing — press releases, reports, traditional-character mirrors — that the written and corpus labels lack."""
+    return [LabelledDocument(f"excerpt:{item.file}", frozenset(item.modes), "train", "real excerpt (annotations)")
+            for item in load_annotations(split="train")]
+
+
+def training_rows(labels_path: Path = LABELS_FILE) -> list[LabelledDocument]:
+    """Everything the classifier learns and is scored on: the label file, then the train-split excerpts."""
+    return [*read_labels(labels_path), *excerpt_rows()]
+
+
 def shared_available(root: Path = SHARED_CORPORA) -> bool:
     return root.is_dir()
 
@@ -90,6 +110,10 @@ def load_text(key: str, root: Path = SHARED_CORPORA) -> SourceText:
     source = key.split(":", 1)[0]
     if source == "written":
         return _written(key)
+    if source == "excerpt":
+        path = _excerpt_path(key)
+        text = path.read_text(encoding="utf-8")
+        return SourceText(key, text.splitlines()[0] if text else "", text)
     texts = _source_index(source, root)
     if key not in texts:
         raise MissingSourceError(f"{key}: not found under {root}")
@@ -185,6 +209,28 @@ def _written(key: str) -> SourceText:
     return SourceText(key, text.splitlines()[0] if text else "", text)
 
 
+def _excerpt_path(key: str) -> Path:
+    """The file behind an ``excerpt:`` key; a test-split file is refused (it is for evaluation only)."""
+    file = key.split(":", 1)[1]
+    if read_split().get(file, ("", ""))[1] != "train":
+        raise MissingSourceError(f"{key}: not a train-split real excerpt (corpora/annotations/real_excerpts_split.tsv)")
+    path = EXCERPTS_DIR / file
+    if not path.exists():
+        raise MissingSourceError(f"{key}: {path} missing")
+    return path
+
+
+def _parsed_excerpt(key: str) -> SegmentedDocument:
+    """An excerpt as ``policy-miner process`` reads the file (parsed by its sniffed type, metadata from its text,
+    segmented), which is also how the real-excerpt evaluation reads it."""
+    path = _excerpt_path(key)
+    data = path.read_bytes()
+    raw = RawPart(role="page", url=path.name, sha256="", media_type=sniff_media_type(data, path.name),
+                  filename=path.name, size=len(data))
+    part = parse_part(data, raw)
+    return segment(ParsedDocument(key, part.meta, (part,)))
+
+
 @cache
 def load_segmented(key: str, root: Path = SHARED_CORPORA) -> SegmentedDocument:
     """The labelled document as the pipeline sees it (segmented once per process: train, tune and evaluate share it).
@@ -192,6 +238,8 @@ def load_segmented(key: str, root: Path = SHARED_CORPORA) -> SegmentedDocument:
     A text holding no cue term of any mode is not segmented at all: with no cue sentence every mode scores 0
     whatever the sentences are, so the empty document gives the same classification at a fraction of the cost.
     """
+    if key.startswith("excerpt:"):
+        return _parsed_excerpt(key)
     source = load_text(key, root)
     meta = DocumentMeta(title=source.title)
     if not any(rules.cue.search(source.text) for rules in RULES.values()):

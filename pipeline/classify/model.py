@@ -34,8 +34,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from pipeline.classify.rules import (
-    DESCRIBED_SENTENCES, DESCRIBED_SHARE, MENTION, REPORTING_GENRE, RETROSPECTIVE, RULES, ModeRules, Prominence, SentenceHit,
-    prominence, sentence_hit,
+    CLAUSE, DESCRIBED_SENTENCES, DESCRIBED_SHARE, MENTION, REPORTING_GENRE, RETROSPECTIVE, RULES, ModeRules, Prominence,
+    SentenceHit, prominence, sentence_hit,
 )
 from pipeline.config import MODELS_DIR
 from pipeline.models import MODES, Classification, Evidence, ModeResult, SegmentedDocument, Sentence
@@ -60,9 +60,10 @@ def feature_fingerprint() -> str:
     no longer mean the same thing and the artifact must be retrained."""
     spec = {"format": FORMAT_VERSION, "n_features": N_FEATURES, "char_ngrams": CHAR_NGRAMS, "rule_features": RULE_FEATURES,
             "rules": {m: [r.strong, r.contextual, r.weak, r.action.pattern, r.blockers.pattern, r.vetoes.pattern,
-                          r.passive.pattern, r.scope.pattern, r.detail.pattern] for m, r in RULES.items()},
-            "document": [MENTION.pattern, REPORTING_GENRE.pattern, RETROSPECTIVE.pattern, DESCRIBED_SENTENCES,
-                         DESCRIBED_SHARE]}
+                          r.passive.pattern, r.scope.pattern, r.detail.pattern, r.mobilisation.pattern]
+                      for m, r in RULES.items()},
+            "document": [MENTION.pattern, CLAUSE.pattern, REPORTING_GENRE.pattern, RETROSPECTIVE.pattern,
+                         DESCRIBED_SENTENCES, DESCRIBED_SHARE]}
     return hashlib.sha256(json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.models import MODES
+from pipeline.vocabulary import MODE_CUES
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ModeRules:
     scope: re.Pattern[str]  # contextual terms also need this in the sentence or the document's title/issuer
     baseline: tuple[str, ...]  # the plain keyword baseline: any of these present ⇒ label
     detail: re.Pattern[str]  # the mechanism's working vocabulary, counted around a term (document prominence)
+    mobilisation: re.Pattern[str]  # participation on a scale that is the mechanism itself (not passive)
 
     @cached_property
     def cue(self) -> re.Pattern[str]:
@@ -64,13 +66,17 @@ class ModeRules:
     def contextual_terms(self) -> re.Pattern[str]:
         return _alternation(self.contextual)
 
+    @cached_property
+    def terms(self) -> re.Pattern[str]:
+        return _alternation(self.strong + self.contextual + self.weak)
+
 
 def _alternation(terms: tuple[str, ...]) -> re.Pattern[str]:
     """One regex over ``terms``, longest first, so that 链主企业 is one match and not 链主 + 企业."""
     return re.compile("|".join(map(re.escape, sorted(set(terms), key=len, reverse=True))))
 
 
-POLICY_ACTION = (r"实施|实行|推行|建立|健全|完善|构建|推进|推广|推动|组织|开展|探索|启动|部署|设立|布局|发布|担任|"
+POLICY_ACTION = (r"实施|实行|推行|建立|健全|完善|构建|推进|推广|推动|组织|开展|探索|启动|部署|设立|布局|发布|担任|打造|"
                  r"牵头|采取|采用|通过|依托|发挥|培育|支持|鼓励|引导|落实|攻关")
 
 NEVER = re.compile(r"(?!)")
@@ -78,7 +84,10 @@ ANYWHERE = re.compile(r"")
 
 MENTION = re.compile(r"解读|宣讲|答记者问|发布会|访谈|专题报道|培训班|讲座|术语|释义|词条|综述")
 """The term is something talked about, not done: a policy briefing, an interpretation item, a training course,
-a glossary.  Such a sentence never qualifies (an adopting document has other sentences to show)."""
+a glossary.  Such a sentence never qualifies (an adopting document has other sentences to show).  Only when the word
+is in the term's clause or before it: in “召开链长制会议，宣讲二十大精神” the meeting is the mechanism at work and the
+briefing is about something else."""
+CLAUSE = re.compile(r"[，,；;：:]")
 
 REPORTING_GENRE = re.compile(r"总结|年度报告|年报|信息公开|述职|工作情况|工作回顾|情况通报|汇编|大事记|综述")
 """Titles of retrospective or administrative reports (work summaries, information-disclosure annual reports,
@@ -100,48 +109,51 @@ document (a three-line summary whose two lines are about the mechanism is about 
 RULES: dict[str, ModeRules] = {
     "national_system": ModeRules(
         mode="national_system",
-        strong=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "举全国之力"),
-        contextual=("科技重大专项", "重大科技专项", "国家重大专项", "重大科技项目", "科技创新重大项目", "国家重大工程",
-                    "重大科技工程", "大型飞机", "C919", "两机专项"),
-        weak=("大飞机", "载人航天", "探月", "北斗", "重大专项", "重大工程", "举国"),
+        strong=MODE_CUES["national_system"].strong,
+        contextual=MODE_CUES["national_system"].contextual,
+        weak=MODE_CUES["national_system"].weak,
         # organising the projects is the mechanism; applying, joining or funding them is not,
         # and a list of achievements (载人航天…取得突破) describes results, not the mobilisation
         action=re.compile(r"启动|实施|部署|设立|布局|推进|组织管理|立项和管理|集中|统筹|联合攻关|协同攻关|举全国|"
-                          r"\d+个省|\d+家"),
+                          r"\d+[多余]?个省|\d+[多余]?家"),
         blockers=re.compile(r"举国上下|举国欢腾|举国同庆|重大专项资金|专项资金|专项执法|专项行动|专项整治|专项检查"),
         vetoes=re.compile(r"体育|奥运|竞技|金牌|运动员|运动队|赛事"),
         # …nor is linking to them, or a province's or city's own programme (the mode is nation-wide mobilisation)
         passive=re.compile(r"申报|在研|不得|列入|配套|奖励|补助|补贴|到账|国拨|争取|参与|参加|承担|衔接|"
                            r"本市|本省|本区|市、区|[省市区县]人民政府|[省市]科技重大|[省市]重大科技|省级|市级"),
-        scope=re.compile(r"国家|全国|中央|2030|国务院|中华人民共和国"),
+        scope=re.compile(r"国家|全国|中央|2030|国务院|中华人民共和国|我国|国内"),
         baseline=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "重大专项", "北斗", "C919"),
         detail=re.compile(r"举国|集中力量|重大专项|重大工程|重大科技项目|国家实验室|联合攻关|协同攻关|全国一盘棋"),
+        # 22个省份、200多家企业、36所高校…参与: nation-wide participation is the mobilisation, not a passive role
+        mobilisation=re.compile(r"\d+[多余]?个省(?:份|区市)?[、，,].{0,20}\d+[多余]?(?:家|所|个)"),
     ),
     "chain_leader": ModeRules(
         mode="chain_leader",
-        strong=("链长制", "总链长", "副总链长", "链长办", "一链一策", "链主企业", "链主"),
-        contextual=("链长",),
-        weak=("产业链长", "河长", "湖长", "林长"),
+        strong=MODE_CUES["chain_leader"].strong,
+        contextual=MODE_CUES["chain_leader"].contextual,
+        weak=MODE_CUES["chain_leader"].weak,
         action=re.compile(POLICY_ACTION + r"|由|任|为|领导|省长|市长|书记|区长|县长|负责"),
         blockers=re.compile(r"(?:产业|供应|价值|创新)链长(?=[、，,；;。和且较]|度)|链主(?:导|体|要|干|线)|"
                             r"总?[河湖林田路街网警]长制?"),
         vetoes=NEVER,  # nothing voids a whole sentence: blockers already remove the look-alikes
         passive=NEVER,
         scope=ANYWHERE,
+        mobilisation=NEVER,
         baseline=("链长制", "链长", "总链长", "链主", "一链一策"),
         detail=re.compile(r"链长|链主|链办|牵头单位|工作专班|专班|一链一策|产业链图谱|招商图谱|重点产业链|协调会|调度"),
     ),
     "open_competition": ModeRules(
         mode="open_competition",
-        strong=("揭榜挂帅", "揭榜制", "揭榜攻关", "发榜方", "揭榜方", "张榜招贤"),
-        contextual=("揭榜", "发榜", "张榜", "需求榜单", "技术榜单", "攻关榜单", "榜单任务", "榜单项目", "赛马制"),
-        weak=("榜单", "挂帅", "赛马"),
+        strong=MODE_CUES["open_competition"].strong,
+        contextual=MODE_CUES["open_competition"].contextual,
+        weak=MODE_CUES["open_competition"].weak,
         action=re.compile(POLICY_ACTION + r"|需求|技术|攻关|项目|任务|榜|资金|团队|悬赏"),
         blockers=re.compile(r"张榜(?:公布|公示|公告|通告)|政治挂帅|上榜|(?:强|排行|百强|排名)榜单|榜单(?:前|排名|类)|"
                             r"(?:进入|入围|入选|操纵)榜单|光荣榜|红黑榜|龙虎榜"),
         vetoes=re.compile(r"挑战杯|大学生|学生|竞赛|赛道|赛项|选手|参赛"),
         passive=NEVER,
         scope=ANYWHERE,
+        mobilisation=NEVER,
         baseline=("揭榜挂帅", "张榜", "发榜", "揭榜", "榜单"),
         detail=re.compile(r"榜单|发榜|揭榜|张榜|榜额|悬赏|资助|里程碑|需求征集|技术需求|攻关任务|攻关团队|赛马"),
     ),
@@ -180,16 +192,35 @@ def sentence_hit(text: str, rules: ModeRules, heading: str = "") -> SentenceHit:
     """Count the mode's terms in one sentence: look-alikes removed first, strong terms before contextual ones
     (so 揭榜挂帅 is not also counted as 揭榜).  ``heading`` (the document's title and issuer) counts for scope and
     vetoes: a State Council report need not repeat 国家 in every sentence about its major projects, and in a
-    体育总局 notice or a 挑战杯 announcement every 举国体制 / 揭榜挂帅 is the sports or student one."""
+    体育总局 notice or a 挑战杯 announcement every 举国体制 / 揭榜挂帅 is the sports or student one.  A heading that
+    names the mechanism (any of its terms, weak ones included) stands for the policy action: a report titled on
+    the major projects (重大专项：…) is about them even where its sentences only recount results."""
     cleaned, blocked = rules.blockers.subn("", text)
     cleaned, strong = rules.strong_terms.subn("", cleaned)
     contextual = len(rules.contextual_terms.findall(cleaned))
     if not (strong or contextual or blocked):
         return SentenceHit()
-    action = bool(rules.action.search(cleaned) and (rules.scope.search(cleaned) or rules.scope.search(heading)))
-    return SentenceHit(strong, contextual, action, bool(rules.passive.search(cleaned)),
+    about = bool(rules.terms.search(rules.blockers.sub("", heading)))
+    action = bool((rules.action.search(cleaned) or about) and (rules.scope.search(cleaned) or rules.scope.search(heading)))
+    passive = bool(rules.passive.search(cleaned)) and not rules.mobilisation.search(cleaned)
+    return SentenceHit(strong, contextual, action, passive,
                        blocked, bool(rules.vetoes.search(text) or rules.vetoes.search(heading)),
-                       bool(MENTION.search(cleaned)))
+                       _term_is_topic(text, rules))
+
+
+def _term_is_topic(text: str, rules: ModeRules) -> bool:
+    """Is one of the mode's terms the topic of a briefing, interpretation or glossary (``MENTION``)?  Yes when the
+    mention word shares the term's clause (链长制政策解读) or comes before the term (讨论了政策术语，例如揭榜挂帅…);
+    not when it only follows in a later clause (召开链长制会议，宣讲二十大精神: the briefing is about something else)."""
+    cleaned = rules.blockers.sub("", text)
+    mentions = [m.start() for m in MENTION.finditer(cleaned)]
+    terms = [m.start() for pattern in (rules.strong_terms, rules.contextual_terms) for m in pattern.finditer(cleaned)]
+    if not mentions or not terms:
+        return False
+    if min(mentions) < max(terms):
+        return True
+    return any(MENTION.search(clause) and (rules.strong_terms.search(clause) or rules.contextual_terms.search(clause))
+               for clause in CLAUSE.split(cleaned))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from pipeline.classify.dataset import LABELS_FILE, LabelledDocument, load_segmented, read_labels
+from pipeline.annotations import ANNOTATIONS_FILE
+from pipeline.classify.dataset import LABELS_FILE, LabelledDocument, load_segmented, read_labels, training_rows
 from pipeline.classify.evaluate import EvaluationReport, evaluate_rows
 from pipeline.classify.model import (
     CHAR_HASHER, FORMAT_VERSION, META_FILE, WORD_HASHER, ModeClassifier, ModeModel, cue_view,
@@ -52,8 +53,10 @@ class TrainReport:
 
 
 def train(labels_path: Path = LABELS_FILE, models_dir: Path = MODELS_DIR, *, seed: int = 0,
-          card_date: str | None = None) -> TrainReport:
-    rows = read_labels(labels_path)
+          card_date: str | None = None, excerpts: bool = True) -> TrainReport:
+    """Fit, tune on dev, write the artifact and its card.  ``excerpts``: add the train-split real excerpts to the
+    label file's rows (the shipped model has them; a test on written documents alone can leave them out)."""
+    rows = training_rows(labels_path) if excerpts else read_labels(labels_path)
     by_split = {split: [r for r in rows if r.split == split] for split in ("train", "dev", "test")}
     models = {mode: _fit_mode(by_split["train"], mode, seed) for mode in MODES}
     untuned = ModeClassifier(models, {"model_version": "untuned"})
@@ -66,6 +69,7 @@ def train(labels_path: Path = LABELS_FILE, models_dir: Path = MODELS_DIR, *, see
         models[mode] = replace(models[mode], threshold=threshold)
     meta = {"format_version": FORMAT_VERSION, "feature_fingerprint": feature_fingerprint(),
             "labels_sha256": hashlib.sha256(labels_path.read_bytes()).hexdigest()[:16], "seed": seed,
+            "annotations_sha256": hashlib.sha256(ANNOTATIONS_FILE.read_bytes()).hexdigest()[:16],
             "lexicon_sha256": _lexicon_digest(),
             "modes": {mode: {"scalars": scalars(models[mode]),
                              "train_cue_documents": _counts(by_split["train"], mode)[0],
@@ -146,14 +150,18 @@ def _model_card(report: TrainReport, labels_path: Path, rows: list[LabelledDocum
         f"- Artifact: `{META_FILE}` (settings, intercepts, Platt calibration, thresholds) + `mode_classifier.npz` "
         "(idf and coefficient arrays, loaded with `allow_pickle=False`)",
         "- Method: lexicon rules per sentence (pipeline/classify/rules.py) + per-mode logistic regression over the "
-        "cue sentences (hashed jieba uni/bigrams and char 2–3-grams, TF-IDF, 11 rule features), Platt-calibrated on "
+        "cue sentences (hashed jieba-rs uni/bigrams and char 2–3-grams, TF-IDF, 11 rule features), Platt-calibrated on "
         "out-of-fold scores; label = probability ≥ dev-chosen threshold AND a rule-qualifying sentence AND not a "
         "passing mention (a report naming the mechanism in a clause without describing it).",
         "- Intended use: selecting Chinese S&T policy documents by innovation mode, with evidence sentences. "
         "Not a substitute for reading the evidence.", "",
         "## Data", "",
         f"Label file `{labels_path.relative_to(labels_path.parents[2]) if len(labels_path.parents) > 2 else labels_path}` "
-        f"(sha256 {hashlib.sha256(labels_path.read_bytes()).hexdigest()[:16]}), guideline in docs/annotation-guideline.md.", "",
+        f"(sha256 {hashlib.sha256(labels_path.read_bytes()).hexdigest()[:16]}), guideline in docs/annotation-guideline.md; "
+        f"plus the {sum(r.key.startswith('excerpt:') for r in rows)} train-split real excerpts of "
+        f"`corpora/annotations/real_excerpts.jsonl` (sha256 {hashlib.sha256(ANNOTATIONS_FILE.read_bytes()).hexdigest()[:16]}), "
+        "all in train. The excerpts' frozen test split is scored by `python -m pipeline.extract.real_eval --split test` "
+        "(docs/evaluation.md), never used here.", "",
         "| split | documents | real | national_system + | chain_leader + | open_competition + |",
         "|---|---|---|---|---|---|",
         *(f"| {s} | {split_sizes[s]} | {real[s]} | {positives['national_system'][s]} | {positives['chain_leader'][s]} "

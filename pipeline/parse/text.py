@@ -29,6 +29,9 @@ _ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 _ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!])\s*")
 _MULTISPACE = re.compile(r" {2,}")
+_PINYIN_AFTER_HAN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+"""A syllable of tone-marked pinyin in brackets right after a character: reading aids that some mirror sites
+insert into every other word (新型舉國(guó)體制), which would split every term they fall into."""
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 
 SENTENCE_END = ("。", "！", "？", "：", "；", "!", "?")
@@ -49,9 +52,10 @@ def normalise(text: str) -> str:
     """Normalise one line or paragraph (no newlines expected; they are kept if present).
 
     Full-width digits/letters → ASCII, odd spaces → " ", spaces next to Chinese
-    removed, ASCII ,;:?! right after a Chinese character → full-width.
+    removed, ASCII ,;:?! right after a Chinese character → full-width, pinyin that
+    a mirror site inserted after characters (举国(guó)体制) removed.
     """
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = _PINYIN_AFTER_HAN.sub("", text.translate(_INVISIBLE).translate(_SPACES))
     text = "".join(_FULLWIDTH_ALNUM.get(ch, ch) for ch in text)
     text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _ASCII_TO_FULL[m.group(1)], text)
     text = _SPACE_NEAR_CJK.sub("", text)
