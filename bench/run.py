@@ -1,37 +1,45 @@
-"""`make bench`: speed and memory of ingest → process on the real documents in ../shared/corpora/.
+"""`make bench`: speed and memory of `policy-miner process` on the real documents in ../shared/corpora/.
 
-Stages are timed separately (ingest, parse, segment, classify, extract, store)
-and reported as docs/s and MB/s of input, with the process's peak RSS.
-Records that live inside JSONL files (xvshiting policies, gov.cn pages) are
-written to a temporary folder first, as a researcher's download folder would
-hold them; nothing from ../shared is written into the project.
+It runs exactly the loop `policy-miner process` runs (pipeline.process.process_store, with the runner
+`--workers N` or `--dask-address` selects), and reports per stage (parse, segment, classify, extract: wall
+seconds summed over workers), docs/s and MB/s of input, and peak RSS per worker process.
 
-    .venv/bin/python bench/run.py [--shared ../shared] [--limit N]
+Sections (each can be skipped):
+- corpus: the whole shared corpus, ingested once, processed with 1 and 2 workers, then the incremental
+  reruns: nothing changed, and 1% of the files changed.
+- scale: a fixed subset (--subset files, every n-th in path order) at 1x, 4x and 16x, with 1 and 2 workers.
+  Copy k of a file is the file plus k trailing newlines: a different document (not deduplicated) that
+  costs the same to process.  The subset keeps 16x affordable on 2 cores (the whole corpus at 16x is ~50k
+  documents, hours here).
+- dask: a Dask LocalCluster of 2 worker processes started here, used through its address exactly as
+  `--dask-address tcp://HOST:8786` uses a remote cluster.
+
+Records that live inside JSONL files (xvshiting policies, gov.cn pages) and the variants are written to a
+temporary folder, as a researcher's download folder would hold them; nothing from ../shared is written into
+the project.
+
+    .venv/bin/python bench/run.py [--shared ../shared] [--sections corpus scale dask] [--subset 200]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import logging
+import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.classify import classify_many, load_model  # noqa: E402
-from pipeline.extract import extract  # noqa: E402
 from pipeline.ingest import ingest_folder  # noqa: E402
-from pipeline.parse import parse_document  # noqa: E402
-from pipeline.process import save_result  # noqa: E402
-from pipeline.models import ProcessedDocument  # noqa: E402
-from pipeline.segment import segment  # noqa: E402
+from pipeline.process import STAGES, ProcessReport, make_runner, process_store  # noqa: E402
 from pipeline.store import CorpusStore  # noqa: E402
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
+LAWS = "corpora/LawRefBook__Laws"
 
 
 def materialise(shared: Path, folder: Path) -> None:
@@ -49,64 +57,130 @@ def materialise(shared: Path, folder: Path) -> None:
             (folder / "govcn" / f"{row['id']}.html").write_text(row["html"], encoding="utf-8")
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def corpus_files(shared: Path, materialised: Path) -> list[Path]:
+    return sorted(p for p in (shared / LAWS).rglob("*") if p.is_file()) + sorted(
+        p for p in materialised.rglob("*") if p.is_file())
+
+
+def write_variants(files: list[Path], folder: Path, copies: int) -> None:
+    """``copies`` versions of every file; copy k has k trailing newlines (copy 0 is the file itself)."""
+    for index, path in enumerate(files):
+        data = path.read_bytes()
+        for k in range(copies):
+            target = folder / f"{k:02d}" / f"{index:05d}{path.suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data + b"\n" * k)
+
+
+def input_mb(store: CorpusStore) -> float:
+    return sum(p.size for d in store.documents() for p in d.parts) / 1e6
+
+
+def timed_process(store: CorpusStore, workers: int = 1, dask_address: str | None = None,
+                  force: bool = False) -> tuple[ProcessReport, float]:
+    runner = make_runner(workers, dask_address)
+    try:
+        if hasattr(runner, "client"):
+            runner.client()  # start the local cluster outside the timing: it is paid once per command
+        started = time.perf_counter()
+        report = process_store(store, force=force, runner=runner)
+        return report, time.perf_counter() - started
+    finally:
+        getattr(runner, "close", lambda: None)()
+
+
+def print_run(label: str, report: ProcessReport, wall: float, mb: float) -> None:
+    rss = ", ".join(f"{v:.0f}" for v in sorted(report.peak_rss_mb.values())) or "-"
+    docs = report.processed
+    stages = " ".join(f"{stage} {report.seconds.get(stage, 0):.1f}" for stage in STAGES)
+    print(f"{label:34} {docs:6d} docs {wall:8.1f} s {docs / wall if wall else 0:7.1f} docs/s "
+          f"{mb / wall if wall else 0:6.2f} MB/s  peak RSS/worker MB: {rss}  [stage s: {stages}]", flush=True)
+
+
+def bench_corpus(files_dir: Path, folders: list[Path], work: Path, workers_list: list[int]) -> None:
+    print("== whole shared corpus", flush=True)
+    with CorpusStore(work / "corpus-store") as store:
+        started = time.perf_counter()
+        for folder in folders:
+            ingest_folder(store, folder)
+        ingest_seconds = time.perf_counter() - started
+        mb = input_mb(store)
+        print(f"ingest: {store.count_documents()} documents, {mb:.1f} MB in {ingest_seconds:.1f} s", flush=True)
+        first = {}
+        for workers in workers_list:
+            report, wall = timed_process(store, workers, force=True)
+            first[workers] = wall
+            print_run(f"process, {workers} worker(s)", report, wall, mb)
+        workers = workers_list[-1]
+        report, wall = timed_process(store, workers)
+        print_run(f"rerun, nothing changed, {workers} w", report, wall, mb)
+        print(f"  = {100 * wall / first[workers]:.1f}% of the first run", flush=True)
+        editable = sorted(p for p in files_dir.rglob("*") if p.is_file())  # ../shared itself is read-only
+        wanted = max(1, store.count_documents() // 100)
+        changed = editable[:: max(1, len(editable) // wanted)][:wanted]
+        for path in changed:
+            path.write_bytes(path.read_bytes() + b"\n")
+        started = time.perf_counter()
+        ingest_folder(store, files_dir)
+        report, _ = timed_process(store, workers)
+        wall = time.perf_counter() - started
+        print_run(f"rerun, {len(changed)} files (1%) changed, {workers} w", report, wall, mb)
+        print(f"  = {100 * wall / first[workers]:.1f}% of the first run (ingest of the changed folder included)",
+              flush=True)
+
+
+def bench_scale(files: list[Path], work: Path, scales: list[int], workers_list: list[int]) -> None:
+    print(f"== scale: a fixed subset of {len(files)} files at {', '.join(f'{s}x' for s in scales)}", flush=True)
+    for scale in scales:
+        folder = work / f"scale-{scale}"
+        write_variants(files, folder, scale)
+        for workers in workers_list:
+            root = work / f"scale-store-{scale}-{workers}"
+            with CorpusStore(root) as store:
+                ingest_folder(store, folder)
+                mb = input_mb(store)
+                report, wall = timed_process(store, workers)
+                print_run(f"{scale:2d}x, {workers} worker(s)", report, wall, mb)
+            shutil.rmtree(root)
+        shutil.rmtree(folder)
+
+
+def bench_dask(files: list[Path], work: Path, scale: int) -> None:
+    from distributed import LocalCluster
+
+    print(f"== Dask LocalCluster of 2 workers through its address (the --dask-address path), subset at {scale}x",
+          flush=True)
+    folder = work / "dask-files"
+    write_variants(files, folder, scale)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.WARNING) as cluster, CorpusStore(work / "dask-store") as store:
+        ingest_folder(store, folder)
+        report, wall = timed_process(store, dask_address=cluster.scheduler_address)
+        print_run(f"{scale}x, LocalCluster(2) at its address", report, wall, input_mb(store))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--limit", type=int, default=None, help="process at most N documents")
+    parser.add_argument("--sections", nargs="+", default=["corpus", "scale", "dask"], choices=["corpus", "scale", "dask"])
+    parser.add_argument("--subset", type=int, default=200, help="files in the scale and dask subset")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     if not (args.shared / "corpora").is_dir():
         sys.exit(f"no corpora under {args.shared}; pass --shared")
-
-    seconds: dict[str, float] = defaultdict(float)
+    logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="policy-miner-bench-") as tmp:
-        tmp_path = Path(tmp)
-        materialise(args.shared, tmp_path / "files")
-        folders = [args.shared / "corpora/LawRefBook__Laws", tmp_path / "files"]
-        store = CorpusStore(tmp_path / "store")
-        doc_ids: list[str] = []
-        started = time.perf_counter()
-        for folder in folders:
-            doc_ids += ingest_folder(store, folder).doc_ids
-        seconds["ingest"] = time.perf_counter() - started
-        doc_ids = doc_ids[: args.limit] if args.limit else doc_ids
-        raws = [store.get_document(d) for d in doc_ids]
-        input_mb = sum(p.size for r in raws for p in r.parts) / 1e6
-
-        model = load_model()
-        segmented, parsed_meta, errors = [], {}, {}
-        for raw in raws:
-            t0 = time.perf_counter()
-            parsed = parse_document(raw, store.read_blob)
-            t1 = time.perf_counter()
-            segmented.append(segment(parsed))
-            seconds["parse"] += t1 - t0
-            seconds["segment"] += time.perf_counter() - t1
-            parsed_meta[raw.doc_id], errors[raw.doc_id] = parsed.meta, parsed.errors
-        t0 = time.perf_counter()
-        classifications = classify_many(segmented, model)
-        seconds["classify"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        extractions = [extract(doc) for doc in segmented]
-        seconds["extract"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for raw, classification, extraction in zip(raws, classifications, extractions, strict=True):
-            result = ProcessedDocument(raw.doc_id, parsed_meta[raw.doc_id], classification, extraction,
-                                       errors[raw.doc_id])
-            save_result(store, raw, result, model)
-        seconds["store"] = time.perf_counter() - t0
-        store.close()
-
-    docs = len(raws)
-    print(f"documents: {docs}, input {input_mb:.1f} MB, peak RSS {peak_rss_mb():.0f} MB")
-    print(f"{'stage':10} {'seconds':>8} {'docs/s':>9} {'MB/s':>7}")
-    for stage, spent in [*seconds.items(), ("total", sum(seconds.values()))]:
-        print(f"{stage:10} {spent:8.1f} {docs / spent:9.1f} {input_mb / spent:7.2f}")
-    labelled = sum(1 for c in classifications if c.labels)
-    print(f"documents with at least one mode: {labelled}")
+        work = Path(tmp)
+        materialise(args.shared, work / "files")
+        files = corpus_files(args.shared, work / "files")
+        subset = files[:: max(1, len(files) // args.subset)][: args.subset]
+        if "corpus" in args.sections:
+            bench_corpus(work / "files", [args.shared / LAWS, work / "files"], work, args.workers)
+        if "scale" in args.sections:
+            bench_scale(subset, work, args.scales, args.workers)
+        if "dask" in args.sections:
+            bench_dask(subset, work, 4)
 
 
 if __name__ == "__main__":

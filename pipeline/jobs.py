@@ -97,6 +97,7 @@ class Summary:
     sources: list[str] = field(default_factory=list)
     doc_ids: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    workers: list[str] = field(default_factory=list)  # host:pid of the processes that ran process batches
 
     @property
     def ok(self) -> bool:
@@ -233,7 +234,8 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
             close()
     logger().info("process: %s", report)
     return Summary(documents=report.processed + report.skipped, processed=report.processed,
-                   up_to_date=report.skipped, unchanged=report.skipped, failed=len(report.with_errors))
+                   up_to_date=report.skipped, unchanged=report.skipped, failed=len(report.with_errors),
+                   workers=sorted(report.peak_rss_mb))
 
 
 def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, doc_ids: list[str] | None = None,
@@ -290,6 +292,7 @@ def run_job(input_dir: str | None, out_dir: str, store_root: str, sources: list[
     exported = export_job(store_root, out_dir, doc_ids=gathered.doc_ids, formats=formats, run=run)
     gathered.processed, gathered.up_to_date = processed.processed, processed.up_to_date
     gathered.failed += processed.failed
+    gathered.workers = processed.workers
     gathered.written = exported.written
     return gathered
 

@@ -26,6 +26,20 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
+@pytest.fixture(scope="session")
+def prefect_server() -> str:
+    """ONE real Prefect API server for the whole test run (a uvicorn subprocess on 127.0.0.1, own database).
+
+    Tests that run flows request it (``pytestmark = pytest.mark.usefixtures("prefect_server")``); its start-up
+    wait is generous because the machine may be saturated.  Yields the API URL, for subprocesses.
+    """
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=600):
+        yield PREFECT_API_URL.value()
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> CorpusStore:
     with CorpusStore(tmp_path / "store") as corpus:

@@ -1,15 +1,18 @@
-"""The Prefect flows on the real engine (prefect_test_harness), end to end on files and on the sample site."""
+"""The Prefect flows on the real engine (the session's Prefect server), end to end on files.
+
+The flows are thin wrappers of pipeline.jobs; these tests check what Prefect adds: stages and batches as
+task runs, batches on a Dask task runner for ``workers=2``, no pickled result cache, failed states."""
 
 from __future__ import annotations
 
 import codecs
+import os
 import sqlite3
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.export import export_flow
 from flows.process import process_flow
@@ -26,10 +29,7 @@ CHAIN_NOTICE = """关于在全市推行重点产业链链长制的通知
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def prefect_engine():
-    with prefect_test_harness():
-        yield
+pytestmark = pytest.mark.usefixtures("prefect_server")
 
 
 @pytest.fixture
@@ -44,7 +44,9 @@ def folder(tmp_path: Path) -> Path:
 
 def test_run_on_a_folder_writes_the_contract_and_records_bad_files(folder: Path, tmp_path: Path) -> None:
     out, store_root = tmp_path / "out", tmp_path / "store"
-    written = run_flow(input_dir=str(folder), out_dir=str(out), store_root=str(store_root))
+    summary = run_flow(input_dir=str(folder), out_dir=str(out), store_root=str(store_root))
+    written = summary["written"]
+    assert (summary["documents"], summary["new"], summary["processed"]) == (3, 3, 3)
     assert {Path(p).name for p in written} >= {"documents.csv", "documents.parquet", "chain_leader_table.csv",
                                                 "chains.csv", "chain_leader_table.json"}
     raw = (out / "documents.csv").read_bytes()
@@ -70,7 +72,7 @@ def test_rerun_on_unchanged_input_adds_nothing_and_redoes_nothing(folder: Path, 
         blobs_before = sorted(p.name for p in store.blob_dir.rglob("*") if p.is_file())
     run_flow(input_dir=str(folder), out_dir=str(tmp_path / "out2"), store_root=str(store_root))
     summary = process_flow(str(store_root))
-    assert summary == {"processed": 0, "up_to_date": documents_before, "failed": 0}
+    assert (summary["processed"], summary["up_to_date"], summary["failed"]) == (0, documents_before, 0)
     with CorpusStore(store_root) as store:
         assert store.count_documents() == documents_before
         assert sorted(p.name for p in store.blob_dir.rglob("*") if p.is_file()) == blobs_before
@@ -78,7 +80,7 @@ def test_rerun_on_unchanged_input_adds_nothing_and_redoes_nothing(folder: Path, 
     assert (tmp_path / "out2" / "documents.csv").read_bytes() == first
 
 
-def test_lost_results_are_restored_from_the_content_keyed_task_cache(folder: Path, tmp_path: Path) -> None:
+def test_lost_results_are_redone_from_the_store_and_nothing_is_pickled(folder: Path, tmp_path: Path) -> None:
     store_root = tmp_path / "store"
     run_flow(input_dir=str(folder), out_dir=str(tmp_path / "out"), store_root=str(store_root))
     with sqlite3.connect(store_root / "corpus.sqlite") as db:
@@ -86,15 +88,30 @@ def test_lost_results_are_restored_from_the_content_keyed_task_cache(folder: Pat
     summary = process_flow(str(store_root))
     assert summary["processed"] == 3
     with get_client(sync_client=True) as client:
-        states = [run.state.name for run in client.read_task_runs() if run.name.startswith("process_batch")]
-    assert "Cached" in states
+        batches = [run for run in client.read_task_runs() if run.name.startswith("process_batch")]
+    assert batches and all(run.state.name == "Completed" for run in batches)
     with CorpusStore(store_root) as store:
         assert len(list(store.results())) == 3
+    # the store's results table is the only result cache: Prefect persisted no (cloudpickle) task result
+    storage = Path(os.environ["PREFECT_HOME"]) / "storage"
+    assert not storage.exists() or not any(storage.iterdir())
+
+
+def test_two_workers_run_batches_on_a_dask_task_runner_with_the_same_findings(folder: Path, tmp_path: Path) -> None:
+    run_flow(input_dir=str(folder), out_dir=str(tmp_path / "one"), store_root=str(tmp_path / "s1"))
+    summary = run_flow(input_dir=str(folder), out_dir=str(tmp_path / "two"), store_root=str(tmp_path / "s2"),
+                       workers=2)
+    assert summary["processed"] == 3
+    one = pd.read_csv(tmp_path / "one" / "documents.csv", encoding="utf-8-sig", keep_default_na=False)
+    two = pd.read_csv(tmp_path / "two" / "documents.csv", encoding="utf-8-sig", keep_default_na=False)
+    pd.testing.assert_frame_equal(one, two)
+    # the batches ran in worker processes of the Dask cluster, not in this (the flow's) process
+    assert summary["workers"] and all(not w.endswith(f":{os.getpid()}") for w in summary["workers"])
 
 
 def test_markdown_export_renders_table_one(folder: Path, tmp_path: Path) -> None:
     store_root = str(tmp_path / "store")
     run_flow(input_dir=str(folder), out_dir=str(tmp_path / "out"), store_root=store_root)
-    written = export_flow(store_root, str(tmp_path / "md"), formats=["md"])
+    written = export_flow(store_root, str(tmp_path / "md"), formats=["md"])["written"]
     markdown = Path(next(p for p in written if p.endswith(".md"))).read_text(encoding="utf-8")
     assert markdown.startswith("| 地区 | 发展理念 | 发展模式 | 重点产业链方向 |")

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.run import run_flow
 from pipeline.config import SAMPLE_DIR
@@ -21,16 +20,15 @@ EXPECTED = SAMPLE_DIR / "expected"
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def outputs(tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> Path:
     root = tmp_path_factory.mktemp("sample-run")
-    with prefect_test_harness():
-        run_flow(out_dir=str(root / "out"), store_root=str(root / "store"), formats=["csv", "parquet", "md"])
-        # a second run finds nothing new: the store neither grows nor changes
-        with CorpusStore(root / "store") as store:
-            before = [(d.doc_id, d.content_key) for d in store.documents()]
-        run_flow(out_dir=str(root / "out2"), store_root=str(root / "store"))
-        with CorpusStore(root / "store") as store:
-            assert [(d.doc_id, d.content_key) for d in store.documents()] == before
+    run_flow(out_dir=str(root / "out"), store_root=str(root / "store"), formats=["csv", "parquet", "md"])
+    # a second run finds nothing new: the store neither grows nor changes
+    with CorpusStore(root / "store") as store:
+        before = [(d.doc_id, d.content_key) for d in store.documents()]
+    run_flow(out_dir=str(root / "out2"), store_root=str(root / "store"))
+    with CorpusStore(root / "store") as store:
+        assert [(d.doc_id, d.content_key) for d in store.documents()] == before
     return root / "out"
 
 
