@@ -186,21 +186,21 @@ class Fetcher:
             except FetchError as error:
                 if not error.retryable or attempt >= self.politeness.retries:
                     raise
-                wait = error.retry_after
+                wait, reason = error.retry_after, error.message
             except httpx.TimeoutException as error:
                 if attempt >= self.politeness.retries:
                     raise FetchError(url, f"timed out after {attempt + 1} attempts ({type(error).__name__})") from error
-                wait = None
+                wait, reason = None, f"timed out ({type(error).__name__})"
             except httpx.TransportError as error:
                 if attempt >= self.politeness.retries:
                     raise FetchError(url, f"transfer failed after {attempt + 1} attempts: {error}") from error
-                wait = None
+                wait, reason = None, f"transfer failed: {error}"
             if wait is None:
                 wait = self.politeness.backoff * 2**attempt
             wait = min(wait, self.politeness.max_retry_after)
             if wait >= budget.remaining():
-                raise FetchError(url, f"gave up after {attempt + 1} attempts: another would pass max_time "
-                                      f"{self.politeness.max_time:g} s")
+                raise FetchError(url, f"{reason}; gave up after {attempt + 1} attempts: another would pass "
+                                      f"max_time {self.politeness.max_time:g} s")
             time.sleep(wait)
             budget.spent += wait
             attempt += 1

@@ -221,5 +221,5 @@ def test_retries_stop_when_the_next_wait_would_pass_max_time(server: ReplayServe
     with Fetcher(replace(FAST, max_time=5.0, retries=3, max_retry_after=60.0)) as client:
         with pytest.raises(FetchError) as caught:
             client.get(server.url("/busy"))
-    assert caught.value.message == "gave up after 1 attempts: another would pass max_time 5 s"
+    assert caught.value.message == "HTTP 503; gave up after 1 attempts: another would pass max_time 5 s"
     assert server.hits["/busy"] == 1
