@@ -38,4 +38,4 @@ bench: setup
 	$(BIN)/python bench/bench_classify.py
 
 clean-outputs:
-	rm -rf outputs/*.csv outputs/*.parquet outputs/*.md outputs/*.json
+	rm -rf outputs .outputs.runs  # outputs is a link to the last complete export in .outputs.runs/ (docs/outputs.md)
