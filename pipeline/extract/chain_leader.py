@@ -32,7 +32,7 @@ from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import RoleClaim, role_claims
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
-                                   normalise_concept, normalise_item, split_chain_list, split_items, strip_marker,
+                                   normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
 
 CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
@@ -97,25 +97,42 @@ class _Draft:
         if evidence not in self.evidence.setdefault(cell, []):
             self.evidence[cell].append(evidence)
 
-    def add_chains(self, names: list[str], evidence: Evidence, source: str, promised: int | None = None) -> None:
-        """Chain candidates of one list; the judge keeps the names that are key chains of the scheme.  Each
-        name is offered whole and without its first words (了重卡…, 大力发展现代家纺: a list's lead-in often
-        sticks to its first item); the judge's most probable reading above its threshold wins."""
+    def add_chains(self, items: list[str] | list[tuple[str, tuple[str, ...]]], evidence: Evidence, source: str,
+                   promised: int | None = None) -> None:
+        """Chain candidates of one list; the judge keeps the names that are key chains of the scheme.
+
+        An item is a name, or (the item whole, the names the splitting rule makes of it): a joined item
+        (绿色石化和新材料) stays whole when the judge keeps it and rates it above its parts.
+        Each name is also offered without its first words (了重卡…, 大力发展现代家纺: a list's lead-in
+        often sticks to its first item); the most probable reading above the threshold wins."""
+        readings = [(item, (item,)) if isinstance(item, str) else item for item in items]
+        size = sum(len(parts) for _, parts in readings)
+        known_share = known_industry_share([name for _, parts in readings for name in parts])
         new: list[str] = []
-        known_share = known_industry_share(names)
-        for position, name in enumerate(names):
-            best, best_probability = "", -1.0
-            for variant, dropped in _name_variants(name):
-                features = chain_features(variant, source, evidence.text, len(names), position, promised, dropped,
-                                          known_share)
-                probability = self.judge.probability("chain", features)
-                if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
-                    best, best_probability = variant, probability
-            if best and best not in self.chains and best not in new:
-                new.append(best)
+        position = 0
+        for whole, parts in readings:
+            chosen = [self._best_reading(name, source, evidence.text, size, position + i, promised, known_share)
+                      for i, name in enumerate(parts)]
+            if len(parts) > 1:
+                joined = self._best_reading(whole, source, evidence.text, size, position, promised, known_share)
+                if self.judge.models and joined[0] and joined[1] >= max(p for _, p in chosen):
+                    chosen = [joined]
+            position += len(parts)
+            new += [name for name, _ in chosen if name and name not in self.chains and name not in new]
         if new:
             self.chains.extend(new)
             self.cite("key_chains", evidence)
+
+    def _best_reading(self, name: str, source: str, sentence: str, size: int, position: int, promised: int | None,
+                      known_share: float) -> tuple[str, float]:
+        """The judge's most probable reading of a name that it keeps ('' when it keeps none), with its probability."""
+        best, best_probability = "", -1.0
+        for variant, dropped in _name_variants(name):
+            features = chain_features(variant, source, sentence, size, position, promised, dropped, known_share)
+            probability = self.judge.probability("chain", features)
+            if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
+                best, best_probability = variant, probability
+        return best, best_probability
 
 
 LEAD_IN_WORD = re.compile(rf"^(?:{VERBS.pattern}|[了出在对以将把向从由为与和及等的是有市省区县全我本各大力])+$")
@@ -213,7 +230,7 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         region = sentence_region.get(sentence.index, "")
         for source, names, promised in _chain_lists(sentence.text):
             draft(region).add_chains(names, _evidence(doc, sentence), source, promised)
-        for name in _named_chains(sentence.text):  # a single chain named in prose (有色金属产业链链长…)
+        for name in _named_chains(sentence.text):  # one chain named in prose (有色金属产业链链长…)
             draft(region).add_chains([name], _evidence(doc, sentence), "mention")
     title = doc.meta.title or (paragraphs[0].text if paragraphs else "")
     if CUE.search(title) and paragraphs:  # a one-chain scheme names its chain in the title
@@ -319,7 +336,8 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
             known.in_lead, known.in_title = known.in_lead or in_lead, known.in_title or in_title
             known.near_cue = known.near_cue or near_cue
             known.mentions += 1
-            known.model = known.model or model
+            if model and (not known.model or known.model[2] == "slogan_parts" != model[2]):
+                known.model = model  # a mention that enumerates the components beats the slogan's own parts
     for region, found in candidates.items():
         scheme = draft(region)
         judge = scheme.judge
@@ -362,14 +380,11 @@ def _quoted_enumeration(text: str) -> list[str]:
 
 
 def _take_model(doc: SegmentedDocument, scheme: _Draft, model: ModelList, promised: int | None) -> None:
-    """The judge's pick of a candidate list's items becomes the scheme's model."""
+    """A candidate list becomes the scheme's model when the judge keeps it."""
     items, used, source = model
-    counted = _counted_share(items) if items else False
-    kept = [item for position, item in enumerate(items) if scheme.judge.keep(
-        "component", item, component_features(item, source, len(items), position, promised, float(counted)),
-        scheme.region)]
-    if kept:
-        scheme.model = kept
+    if items and scheme.judge.keep("component", "；".join(items), component_features(items, source, promised),
+                                   scheme.region):
+        scheme.model = items
         for sentence in used:
             scheme.cite("model", _evidence(doc, sentence))
 
@@ -382,12 +397,12 @@ def _near_cue(position: int, paragraphs: list[Sentence]) -> bool:
 def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], look_beyond: bool = True
                  ) -> ModelList | None:
     """Components of a concept (see :func:`_enumerated_model`); a slogan that names its parts
-    (“链长+链主”) has those parts as components unless an enumeration explains each of them in turn
-    (工委书记任总链长、管委主任任链长、龙头企业任链主)."""
+    (“链长+链主”) has those parts as components unless the text introduces an enumeration (…机制，具体为：)
+    or enumerates as many items as there are parts (工委书记任总链长、管委主任任链长、龙头企业任链主)."""
     enumerated = _enumerated_model(concept, position, paragraphs, look_beyond)
     parts = slogan_parts(concept.text)
-    if parts and not (enumerated and len(enumerated[0]) == len(parts)
-                      and all(part in item for part, item in zip(parts, enumerated[0]))):
+    introduced = bool(ENUMERATION_LEAD.match(paragraphs[position].text[concept.end:]))
+    if parts and not (enumerated and (introduced or len(enumerated[0]) == len(parts))):
         return parts, [paragraphs[position]], "slogan_parts"
     return enumerated
 
@@ -553,10 +568,14 @@ def _counted_enumeration(text: str) -> list[str]:
     return []
 
 
-def _chain_lists(text: str) -> list[tuple[str, list[str], int | None]]:
+Readings = list[tuple[str, tuple[str, ...]]]
+"""A chain list's items, each whole and as the splitting rule reads it (see text.chain_list_readings)."""
+
+
+def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
     """Enumerations of chain names anchored on a chain noun, before it (A、B等十大产业链) or after it (产业链包括：A、B),
     as (how it was found, names, the count the text promises: 十大 → 10)."""
-    lists: list[tuple[str, list[str], int | None]] = []
+    lists: list[tuple[str, Readings, int | None]] = []
     for anchor in CHAIN_NOUN.finditer(text):
         after = text[anchor.end():]
         if ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after):
@@ -564,16 +583,20 @@ def _chain_lists(text: str) -> list[tuple[str, list[str], int | None]]:
         lead = re.match(r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
             body = re.split(r"[。；;）)]", after[lead.end():])[0]
-            names, source, promised = split_chain_list(body), "after_chain_noun", _promised(text[:anchor.start()])
+            names, source, promised = chain_list_readings(body), "after_chain_noun", _promised(text[:anchor.start()])
         else:
             clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
             promised = _promised(clause)
+            clause = COUNT_TAIL.sub("", clause)  # A、B等8条工业新兴优势(产业链): the list ends at 等
             clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
-            names, source = (split_chain_list(clause) if "等" not in clause else []), "before_chain_noun"
+            names, source = (chain_list_readings(clause) if "等" not in clause else []), "before_chain_noun"
         if len(names) >= 2 and all(names != known for _, known, _ in lists):
             lists.append((source, names, promised))
     return lists + [("enumeration", names, None) for names in _industry_enumerations(text)
                     if all(names != known for _, known, _ in lists)]
+
+
+COUNT_TAIL = re.compile(rf"等\s*(?:{NUMERAL})\s*(?:条|个|大|项|类|种)[^、，。；]*$")
 
 
 def _promised(text: str) -> int | None:
@@ -582,7 +605,7 @@ def _promised(text: str) -> int | None:
     return cn_number(count.group(1)) if count else None
 
 
-def _industry_enumerations(text: str) -> list[list[str]]:
+def _industry_enumerations(text: str) -> list[Readings]:
     """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column): every
     enumeration of ≥ 2 short names (≤ 12 characters) — the judge tells industries from other lists."""
     lists = []
@@ -590,8 +613,8 @@ def _industry_enumerations(text: str) -> list[list[str]]:
         if "、" not in clause:
             continue
         clause = LIST_TAIL.sub("", re.sub(rf"(?:{CHAIN_NOUN.pattern})$", "", LIST_VERBS.sub("", clause)))
-        names = split_chain_list(clause)
-        if len(names) >= 2 and all(len(n) <= 12 for n in names):
+        names = chain_list_readings(clause)
+        if len(names) >= 2 and all(len(whole) <= 12 for whole, _ in names):
             lists.append(names)
     return lists
 
@@ -664,6 +687,10 @@ def _chain_mentions(text: str) -> list[tuple[int, str]]:
     return found
 
 
+MENTION_TAIL = re.compile(r"(?:重点|标志性|战略性|新兴|支柱|主导|优势|特色|传统|核心|关键|首批|部分|相关|主要|其他|多|各|该|本|"
+                          r"市级|省级|区级|县级|全)$")
+
+
 def _named_chains(text: str) -> list[str]:
     """The words right before each 产业链/产业集群 back to the nearest verb or punctuation (纳米新材料产业链
     → 纳米新材料), as written: unlike :func:`_chain_mentions`, no lexicon decides where the name starts."""
@@ -671,7 +698,12 @@ def _named_chains(text: str) -> list[str]:
     for anchor in CHAIN_NOUN.finditer(text):
         if not ANCHOR_CONTINUES.match(text[anchor.end():]):
             prefix = text[max(0, anchor.start() - 16):anchor.start()]
-            if name := chain_name(strip_marker(NAME_BOUNDARY.split(prefix)[-1])):
+            pieces = NAME_BOUNDARY.split(prefix)
+            if len(pieces) == 1 and anchor.start() > 16:
+                continue  # no boundary in sight: where the name starts is unknown
+            if MENTION_TAIL.search(pieces[-1]):
+                continue  # 重点产业链, 部分产业链, 工业新兴优势产业链: a kind of chain, not one chain
+            if name := chain_name(strip_marker(pieces[-1])):
                 names.append(name)
     return unique(names)
 

@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import MODELS_DIR
+from pipeline.segment import tokenize
 from pipeline.extract.text import NUMERAL, industry_names, normalise_chain
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,28 @@ SLOGAN_VERBS = re.compile(r"(?:建立|实行|推行|构建|形成|探索|创新|
                           r"运用|以|的)$")
 
 
+@cache
+def _word_tags() -> Mapping[str, str]:
+    """jieba's dictionary part-of-speech tags (word → n, v, a, vn …): looked up for the words a candidate
+    already has, never a second tagging pass."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def tag_features(text: str) -> Features:
+    """Parts of speech of a candidate's words: a chain name is a noun phrase (新能源/n 汽车/n); fragments of
+    prose are verbs, adjectives, pronouns or numerals (做好/v, 优秀/a, 多个/m, 根据/p)."""
+    tags = [_word_tags().get(word, "x")[:1] for word in tokenize(text)] or ["x"]
+    features: Features = {"tag_first:" + tags[0]: 1.0, "tag_last:" + tags[-1]: 1.0,
+                          f"words{_bucket(len(tags), (1, 2, 3, 4))}": 1.0}
+    if any(tag == "v" for tag in tags):
+        features["tag_verb"] = 1.0
+    if any(tag in ("a", "d", "m", "p", "r", "c", "u") for tag in tags):
+        features["tag_function"] = 1.0
+    return features
+
+
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
     """A small integer as a coarse bucket label (…≤2, ≤4, ≤8, >8), so weights generalise across values."""
     for edge in edges:
@@ -61,14 +84,13 @@ def _bucket(value: int, edges: tuple[int, ...]) -> str:
     return f">{edges[-1]}"
 
 
-def character_features(text: str, prefix: str = "") -> Features:
-    """Shape of a string: length, character classes, its first and last characters and words."""
-    features: Features = {
-        f"{prefix}len{_bucket(len(text), (1, 2, 3, 4, 6, 8, 12, 16))}": 1.0,
-        f"{prefix}head1:{text[:1]}": 1.0,
-        f"{prefix}tail1:{text[-1:]}": 1.0,
-        f"{prefix}tail2:{text[-2:]}": 1.0,
-    }
+def character_features(text: str, prefix: str = "", characters: bool = True) -> Features:
+    """Shape of a string: length, character classes, and (``characters``) its first and last characters and
+    words — the head noun of a Chinese name is its end (…材料, …装备), a lead-in verb its start."""
+    features: Features = {f"{prefix}len{_bucket(len(text), (1, 2, 3, 4, 6, 8, 12, 16))}": 1.0}
+    if characters:
+        features.update({f"{prefix}head1:{text[:1]}": 1.0, f"{prefix}tail1:{text[-1:]}": 1.0,
+                         f"{prefix}tail2:{text[-2:]}": 1.0})
     if re.search(r"\d", text):
         features[f"{prefix}digit"] = 1.0
     if re.search(r"[%％]", text):
@@ -94,8 +116,10 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
                    promised: int | None, dropped: str = "", known_share: float = 0.0) -> Features:
     """A key-chain candidate: the name, how it was found (``source``), the list it came from, its sentence,
     and the words dropped before it when it is a shortened reading of a list item."""
-    features = character_features(name)
+    features = character_features(name) | tag_features(name)
     features.update({"source:" + source: 1.0, f"list{_bucket(list_size, (1, 2, 3, 5, 8, 12))}": 1.0})
+    if re.search(r"[和与及]", name):
+        features["joined"] = 1.0
     if normalise_chain(name) in industry_names():
         features["lexicon"] = 1.0
     if dropped:
@@ -141,27 +165,32 @@ def concept_features(concept: str, body: str, before: str, after: str, *, counte
     return features
 
 
-def component_features(item: str, source: str, list_size: int, position: int, promised: int | None,
-                       counted_share: float) -> Features:
-    """One item of a candidate model list: its shape and the list's fit with the slogan's numeral."""
-    features = character_features(item)
-    features.update({"source:" + source: 1.0, f"list{_bucket(list_size, (1, 2, 3, 5, 8))}": 1.0})
+def component_features(items: list[str], source: str, promised: int | None) -> Features:
+    """A candidate model list as a whole (how it was found, its size against the slogan's numeral, what its
+    items look like on average): the components are kept or dropped together, since few annotated lists
+    could not teach an item-by-item decision."""
+    size = len(items)
+    features: Features = {"source:" + source: 1.0, f"list{_bucket(size, (1, 2, 3, 5, 8))}": 1.0}
     if promised is not None:
-        features["count_agrees" if promised == list_size else "count_disagrees"] = 1.0
+        features["count_agrees" if promised == size else "count_disagrees"] = 1.0
     else:
         features["no_count"] = 1.0
-    if counted_share >= 0.6:
-        features["counted_list"] = 1.0
-    if ROLE_WORDS.search(item):
-        features["mechanism_word"] = 1.0
-    if list_size > 1:
-        features["list_first" if position == 0 else "list_last" if position == list_size - 1 else "list_middle"] = 1.0
+    shares = {
+        "counted": sum(bool(re.match(rf"^{NUMERAL}", i)) for i in items),
+        "mechanism_word": sum(bool(ROLE_WORDS.search(i)) for i in items),
+        "verb": sum(bool(VERBS.search(i)) for i in items),
+        "long": sum(len(i) > 12 for i in items),
+        "digit": sum(bool(re.search(r"\d|%", i)) for i in items),
+        "de": sum("的" in i for i in items),
+    }
+    for name, count in shares.items():
+        features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}"] = 1.0
     return features
 
 
 def holder_features(role: str, holder: str, pattern: str) -> Features:
     """A role holder read by the Matcher: the role, the pattern that read it and the holder's shape."""
-    features = character_features(holder)
+    features = character_features(holder, characters=False) | tag_features(holder)
     features.update({"role:" + role: 1.0, "pattern:" + pattern: 1.0})
     if "、" in holder:
         features["enumerated"] = 1.0

@@ -145,12 +145,23 @@ def split_chain_list(text: str) -> list[str]:
     both look like complete chain names (汽车零部件和软件信息服务), or when the item
     closes a longer list, one half is known and the halves do not share a head
     (汽车 / 新能源汽车 do).  A name the lexicon lists whole always stays whole."""
+    return unique(name for _, parts in chain_list_readings(text) for name in parts)
+
+
+def chain_list_readings(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Each item of a chain enumeration as (the item whole, the names the splitting rule makes of it):
+    (集成电路, (集成电路,)) or (绿色石化和新材料, (绿色石化, 新材料)).  Both readings are candidates;
+    the extractor's scorer may keep a joined name whole where the rule would split it."""
     raw = [piece for piece in PRIMARY_SEPARATORS.split(text) if piece.strip()]
     known = industry_names()
-    names: list[str] = []
+    readings = []
     for position, piece in enumerate(raw):
-        names.extend(_split_conjunction(piece, known, closes_list=position == len(raw) - 1 and len(raw) >= 2))
-    return unique(chain_name(n) for n in names)
+        parts = tuple(unique(chain_name(n) for n in _split_conjunction(
+            piece, known, closes_list=position == len(raw) - 1 and len(raw) >= 2)))
+        whole = chain_name(piece) if len(parts) > 1 else (parts[0] if parts else "")
+        if whole or parts:
+            readings.append((whole or parts[0], parts or (whole,)))
+    return readings
 
 
 def _split_conjunction(piece: str, known: frozenset[str], closes_list: bool) -> list[str]:
@@ -177,7 +188,7 @@ def drop_joined(names: Sequence[str]) -> list[str]:
 
 def is_chain_name(name: str) -> bool:
     """Plausible chain name: 2–16 characters, not a clause, a counted item or a bare chain noun."""
-    return (2 <= len(name) <= 16 and not re.search(r"[，。；：:！？]|^[\d一二三四五六七八九十]+$", name)
+    return (2 <= len(name) <= 16 and not re.search(r"[，。；：:！？]|^[\d一二三四五六七八九十]+$|[和与及、的]$", name)
             and not re.match(rf"^(?:即|{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|大))", name)
             and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|其他)", name)
             and not re.search(r"实施|推进|加快|建立|开展|支持|提升|要求|担任|负责|研究|制定|组建|承担|会同|确定|融合|协调|"

@@ -93,8 +93,9 @@ class Gold:
             return normalise_chain(text) in row.chains
         if observation.kind == "concept":
             return bool(row.concept) and normalise_concept(text) == row.concept
-        if observation.kind == "component":
-            return normalise_item(text) in row.components
+        if observation.kind == "component":  # a list: right when most of its items are components
+            items = [normalise_item(item) for item in text.split("；")]
+            return bool(row.components) and sum(item in row.components for item in items) >= len(items) / 2
         return None if self.holders is None else (observation.role, text.strip()) in self.holders
 
 
