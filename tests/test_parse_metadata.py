@@ -321,3 +321,17 @@ def test_decree_numbered_by_year_keeps_the_year():
                             "部长　某某", "2018年4月4日", "示范听证规则"]).stated
     assert (stated.doc_number, stated.issuer, stated.title, stated.written_date) == (
         "示范部令2018年第2号", "示范部", "示范听证规则", "2018-04-04")
+
+
+def test_an_ingested_html_file_keeps_what_its_page_labels(tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.html").write_text(
+        "<html><head><title>示范省人民政府办公厅关于实施链长制的通知_示范省人民政府</title></head><body>"
+        "<div class='xxgk'><span>发布机构：</span>示范省人民政府办公厅<span>发文字号：</span>示政办发〔2022〕3号</div>"
+        "<div id='zoom'><p>各市人民政府：</p><p>现就实施重点产业链链长制通知如下，请认真贯彻落实。</p></div></body></html>",
+        encoding="utf-8")
+    with CorpusStore(tmp_path / "store") as store:
+        meta = _ingest_and_parse(store, folder)["page.html"]
+    assert (meta.title, meta.issuer, meta.doc_number) == (
+        "示范省人民政府办公厅关于实施链长制的通知", "示范省人民政府办公厅", "示政办发〔2022〕3号")

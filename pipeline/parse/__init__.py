@@ -87,14 +87,13 @@ def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> Parse
     for index, raw_part in enumerate(raw.parts):  # one text budget for the whole document
         budget = max(limits.MAX_DOCUMENT_CHARS - sum(len(p.text) for p in parts), 0)
         parts.append(_parse_stored(raw_part, read_blob, index, budget))
-    pages = [p for p in parts if p.role == "page"]
     own_texts = [p for p in parts if p.role != "attachment" and p.text]  # a page body, or an ingested file
     attachments = [p for p in parts if p.role == "attachment"]
     if not any(p.text for p in attachments):  # a landing page is the document: a listing page or stub is a problem
         parts = [replace(p, error=p.error or stub_problem(p.text)) if p.role == "page" else p for p in parts]
-        pages = [p for p in parts if p.role == "page"]
     text = next((text_evidence(p.text.split("\n")) for p in own_texts), TextEvidence())
-    meta = document_meta(_merge(p.meta for p in pages), raw.meta, text, [p.meta for p in attachments])
+    landing = [p for p in parts if p.role == "page" or (p.role == "file" and p.media_type == formats.HTML)]
+    meta = document_meta(_merge(p.meta for p in landing), raw.meta, text, [p.meta for p in attachments])
     if raw.source.startswith(INGEST_PREFIX):  # an ingested file's raw.meta is its sidecar row: a person's word wins
         meta = raw.meta.merged_with(meta)
     meta = complete(meta, [raw.url, *(p.url for p in parts)])
