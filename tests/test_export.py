@@ -277,3 +277,32 @@ def test_disk_full_leaves_the_previous_export_and_says_so_in_one_line(sample_sto
     assert (out / "manifest.json").read_text(encoding="utf-8") == manifest_before
     assert _consistent_snapshot(out)
     assert [p for p in runs_dir(out).iterdir()] == [before], "the failed export's folder is removed"
+
+
+def _disk_usage(folder: Path) -> int:
+    return sum(p.stat().st_blocks * 512 for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_really_full_disk_leaves_the_previous_export(sample_store: Path, tmp_path: Path) -> None:
+    """A real ENOSPC: a small tmpfs (needs root, as in CI; skipped where mounting is not allowed)."""
+    probe = tmp_path / "probe"
+    assert _export_process(sample_store, probe, "sample-zj", 1).wait(timeout=600) == 0
+    size = _disk_usage(Path(os.path.realpath(probe))) + 64 * 1024  # room for one export, not for two
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(disk)],
+                             check=False, capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        out = disk / "out"
+        assert _export_process(sample_store, out, "sample-zj", 1).wait(timeout=600) == 0
+        before = Path(os.path.realpath(out))
+        process = _export_process(sample_store, out, "sample-cq", 1)
+        _, stderr = process.communicate(timeout=600)
+        assert process.returncode == 1
+        assert stderr.strip().count("\n") == 0 and "no space left on device" in stderr, stderr
+        assert Path(os.path.realpath(out)) == before and _consistent_snapshot(out)
+        assert list(runs_dir(out).iterdir()) == [before]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
