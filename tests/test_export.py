@@ -306,3 +306,22 @@ def test_a_really_full_disk_leaves_the_previous_export(sample_store: Path, tmp_p
         assert list(runs_dir(out).iterdir()) == [before]
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_run_input_then_export_xlsx_html_through_the_cli(tmp_path: Path) -> None:
+    """The issue's user path: `run --input DIR`, then `export --format xlsx --format html`, next to the CSVs."""
+    cli = [sys.executable, "-m", "flows.cli"]
+    common = ["--store", str(tmp_path / "store"), "--out", str(tmp_path / "out")]
+    site = PROJECT_ROOT / "corpora" / "sample" / "site" / "zj"
+    ran = subprocess.run([*cli, "--no-progress", "run", "--input", str(site), *common], cwd=PROJECT_ROOT,
+                         capture_output=True, text=True, timeout=900, check=False)
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    exported = subprocess.run([*cli, "--no-progress", "export", "--format", "xlsx", "--format", "html", *common],
+                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900, check=False)
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    out = tmp_path / "out"
+    assert {"documents.csv", "chain_leader_table.csv", "findings.xlsx", "report.html", "manifest.json"} <= {
+        p.name for p in out.iterdir()}
+    manifest = read_manifest(out / "manifest.json")
+    assert set(manifest["formats"]) >= {"csv", "parquet", "xlsx", "html"}
+    assert manifest["counts"]["documents"] == len(_read(out / "documents.csv")) > 0
