@@ -368,7 +368,7 @@ def _title(head: Sequence[str]) -> str:
             continue
         if not parts and _HEADING.match(line):
             break
-        if (_is_doc_number_line(line) or line.endswith(("：", ":")) or line.endswith(("。", "；"))
+        if (_is_doc_number_line(line) or line.endswith(("：", ":", "。", "；"))
                 or _HEADING.match(line) or line in seen
                 or (parts and (len(line) > 40 or doc_type_from_title("".join(parts))))):
             break
@@ -533,10 +533,14 @@ def _organ_list(issuer: str) -> str:
 
 def _notice_or_page_title(text_title: str, page_title: str) -> str:
     """The page's title, or the text's when it is the notice that issues what the page names (…印发《X》的通知 ⊃ X)."""
-    squeeze = lambda t: re.sub(r"[\s《》〈〉“”\"]", "", t)  # noqa: E731
-    if text_title and page_title and len(text_title) > len(page_title) and squeeze(page_title) in squeeze(text_title):
+    if text_title and page_title and len(text_title) > len(page_title) and _squeeze(page_title) in _squeeze(text_title):
         return text_title
     return page_title
+
+
+def _squeeze(title: str) -> str:
+    """A title without spaces, book-title marks and quotes (a page may quote the issued text's name, the notice not)."""
+    return re.sub(r"[\s《》〈〉“”\"]", "", title)
 
 
 def doc_type_from_title(title: str) -> str:
