@@ -173,8 +173,10 @@ class TextEvidence:
 
     ``stated`` comes from places a document uses to say who wrote it and
     when: its 落款 (closing organs and date), a decree's letterhead and
-    number, an export header's labelled lines.  They outrank a portal's
-    labels, which on a reposted page describe the reposting site.
+    number.  They outrank a portal's labels, which on a reposted page
+    describe the reposting site.  ``labelled`` holds labelled header lines
+    above the text (a scraped page's 索引号/发布机构 block, an export's
+    【发布部门】 header): a portal's word, ranked with the page's labels.
     ``guessed`` is read from layout: the title lines at the top, a 文号 line,
     a "…文件" letterhead, the organs a title starts with.
     """
@@ -248,9 +250,9 @@ class Closing:
 def closing_block(lines: Sequence[str]) -> Closing | None:
     """The first closing block: up to four organ lines (or a signature) right above a date line.
 
-    A date line standing alone after a sentence (。) closes too, with no
-    organ (pkulaw exports drop the organ line).  A "…印发" line is the
-    printing note (版记), never the closing.
+    A date line standing alone after a sentence (。) or under an attachment
+    list closes too, with no organ (pkulaw exports drop the organ line).  A
+    "…印发" line is the printing note (版记), never the closing.
     """
     for i, line in enumerate(lines):
         organs_before, date = _dated_line(line)
