@@ -25,7 +25,6 @@ import pandas as pd
 from pipeline.config import PROJECT_ROOT
 from pipeline.exports.columns import COLUMNS
 from pipeline.exports.text import full_text
-from pipeline.regions import region_fields
 from pipeline.segment import tokenize
 
 DATABASE_NAME = "policy-miner"
@@ -102,11 +101,7 @@ def _fts_row(title: str, text: str) -> tuple[str, str, str]:
 
 
 def _documents_table(findings) -> pd.DataFrame:
-    table = findings.documents.copy()
-    fields = [region_fields(r) if r else {"province": "", "admin_code": ""} for r in table.region.fillna("")]
-    table["province"] = [f["province"] for f in fields]
-    table["admin_code"] = [f["admin_code"] for f in fields]
-    table["year"] = table.date.fillna("").str[:4]
+    table = findings.documents.copy()  # region, province, admin_code, year … as in documents.csv
     table["mode"] = [json.dumps([m for m in modes.split(";") if m]) for modes in table.modes.fillna("")]  # array facet
     table["source"] = [findings.stored[d].raw.source if d in findings.stored else "" for d in table.doc_id]
     table["text"] = [full_text(findings.stored[d].parts) if d in findings.stored else "" for d in table.doc_id]

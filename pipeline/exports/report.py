@@ -216,7 +216,8 @@ def _geometry() -> dict:
 
 
 def _map(documents: pd.DataFrame, adoption: list[Adoption], index: EvidenceIndex) -> str:
-    provinces = documents.region.map(lambda r: region_fields(r)["province"] if r else "")
+    provinces = documents.province if "province" in documents else documents.region.map(
+        lambda r: region_fields(r)["province"] if r else "")
     counts: dict[str, dict[str, list[str]]] = defaultdict(lambda: {m: [] for m in MODES})
     for province, doc_id, modes in zip(provinces, documents.doc_id, documents.modes, strict=True):
         for mode in filter(None, modes.split(";")):
