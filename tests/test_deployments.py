@@ -87,3 +87,21 @@ def test_served_deployments_run_on_a_real_server_and_write_outputs(prefect_serve
     finally:
         serving.terminate()
         serving.wait(timeout=120)
+
+
+def test_prefect_yaml_deploys_the_three_deployments_to_a_process_work_pool(prefect_server: str) -> None:
+    from prefect.client.orchestration import get_client
+
+    env = dict(os.environ) | {"PREFECT_API_URL": prefect_server, "POLICY_MINER_CHECKOUT": str(PROJECT_ROOT)}
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    for command in ([prefect, "work-pool", "create", "policy-miner", "--type", "process", "--overwrite"],
+                    [prefect, "--no-prompt", "deploy", "--all"]):
+        result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
+    with get_client(sync_client=True) as client:
+        pooled = {f"{d.name}": d for d in client.read_deployments() if d.work_pool_name == "policy-miner"}
+    assert set(pooled) == set(NAMES)
+    weekly = pooled["refresh-process-export"]
+    assert weekly.entrypoint == "flows/run.py:run_flow"
+    assert [s.schedule.cron for s in weekly.schedules] == [REFRESH_CRON]
+    assert weekly.parameters["sources"] == REFRESH_SOURCES
