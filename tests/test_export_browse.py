@@ -1,6 +1,6 @@
 """`policy-miner browse`: the database Datasette serves, tested over HTTP on loopback.
 
-Datasette runs as a real subprocess on a free port; readiness is polled
+The command runs as a real subprocess on a free port (it execs Datasette); readiness is polled
 generously.  A full-text query for 链主 must return exactly the documents whose
 title or text contains 链主 — through the documents table's search box and
 through the ``search`` query that segments Chinese with jieba.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
@@ -18,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.export import collect_findings, findings_manifest
-from pipeline.exports.browse import DATABASE_NAME, datasette_command, write_browse
-from pipeline.manifest import RunInfo
+from pipeline.export import collect_findings
+from pipeline.exports.browse import DATABASE_NAME
 from pipeline.store import CorpusStore
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 READY_TIMEOUT_S = 300
 
@@ -40,13 +42,14 @@ def _get(base: str, path: str, **params: str) -> dict | list:
 
 @pytest.fixture(scope="module")
 def served(sample_store: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`policy-miner browse` itself, as a user starts it (it builds the database, then becomes Datasette)."""
     with CorpusStore(sample_store) as store:
         findings = collect_findings(store)
-    manifest = findings_manifest(findings, RunInfo(command="browse"))
-    database, meta = write_browse(findings, manifest, tmp_path_factory.mktemp("browse"))
     port = _free_port()
-    server = subprocess.Popen(datasette_command(database, meta, port), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    folder = tmp_path_factory.mktemp("browse")
+    server = subprocess.Popen([sys.executable, "-m", "flows.cli", "--no-progress", "browse", "--store",
+                               str(sample_store), "--dir", str(folder), "--port", str(port)],
+                              cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + READY_TIMEOUT_S
     while True:
