@@ -30,7 +30,7 @@ ASSETS = Path(__file__).parent
 GEOMETRY = ASSETS / "vendor" / "china-provinces.geojson"
 MODE_NAMES = {"national_system": "新型举国体制", "chain_leader": "链长制", "open_competition": "揭榜挂帅"}
 MODE_COLOURS = {"national_system": "#8e44ad", "chain_leader": "#c0392b", "open_competition": "#2471a3"}
-YEAR_COLOURS = ("#7f0000", "#b30000", "#d7301f", "#ef6548", "#fc8d59", "#fdbb84", "#fdd49e")
+YEAR_COLOURS = ("#67000d", "#cb181d", "#fb6a4a", "#fc9272", "#fcbba1", "#fdd9c9")  # earliest adopters darkest
 
 
 def esc(value: object) -> str:
@@ -229,7 +229,7 @@ def _map(documents: pd.DataFrame, adoption: list[Adoption], index: EvidenceIndex
             first[item.province] = item
     years = sorted({int(a.date[:4]) for a in first.values()})
     colour = {year: YEAR_COLOURS[min(i, len(YEAR_COLOURS) - 1)] for i, year in enumerate(years)}
-    width, height = 620, 500
+    width, height = 620, 450
     shapes = []
     for feature in _geometry()["features"]:
         name = region_fields(feature["properties"]["name"])["region"] or feature["properties"]["name"]
