@@ -102,12 +102,14 @@ class _Draft:
         """Chain candidates of one list; the judge keeps the names that are key chains of the scheme.
 
         An item is a name, or (the item whole, the names the splitting rule makes of it): a joined item
-        (绿色石化和新材料) stays whole when the judge keeps it and rates it above its parts.
+        (绿色石化和新材料) stays whole when the judge keeps it and rates it above its parts, or when the
+        list's count (…等8条) matches its items as written and not as split.
         Each name is also offered without its first words (了重卡…, 大力发展现代家纺: a list's lead-in
         often sticks to its first item); the most probable reading above the threshold wins."""
         readings = [(item, (item,)) if isinstance(item, str) else item for item in items]
         size = sum(len(parts) for _, parts in readings)
         known_share = known_industry_share([name for _, parts in readings for name in parts])
+        whole_fits = promised is not None and promised == len(readings) != size  # 等8条: 8 items as written
         new: list[str] = []
         position = 0
         for whole, parts in readings:
@@ -115,7 +117,7 @@ class _Draft:
                       for i, name in enumerate(parts)]
             if len(parts) > 1:
                 joined = self._best_reading(whole, source, evidence.text, size, position, promised, known_share)
-                if self.judge.models and joined[0] and joined[1] >= max(p for _, p in chosen):
+                if self.judge.models and joined[0] and (whole_fits or joined[1] >= max(p for _, p in chosen)):
                     chosen = [joined]
             position += len(parts)
             new += [name for name, _ in chosen if name and name not in self.chains and name not in new]

@@ -4,9 +4,9 @@ Training data: the TRAIN split of ``corpora/annotations/real_excerpts.jsonl`` (n
 split).  Each excerpt is segmented and run through the structure rules with a judge that keeps
 every candidate and records it (:class:`pipeline.extract.learned.Judge`); a candidate is positive
 when it matches the annotation after the scorer's normalisers (a chain name, the concept, a
-component, a (role, holder) pair).  One logistic regression per candidate kind; its threshold is
-the one with the best out-of-fold F1 (folds grouped by the split's region groups, so a region's
-phrasing never helps score itself).
+component list, a (role, holder) pair).  One logistic regression per candidate kind, kept at
+probability ≥ 0.5.  ``--cv`` measures it with folds grouped by the split's region groups, so a
+region's phrasing never helps score itself.
 
 Deterministic: documents in annotation-file order, sorted feature names, liblinear with a fixed
 seed, JSON written with sorted keys and rounded weights — two runs on the same annotations give
@@ -47,7 +47,7 @@ from pipeline.segment import segment_text
 
 SEED = 0
 REGULARISATION_C = 1.0
-THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
+THRESHOLD = 0.5
 FOLDS = 5
 MIN_EXAMPLES = 10
 """A kind with fewer positive or negative candidates gets no model: its candidates are all kept."""
@@ -143,8 +143,10 @@ def observations(gold: Gold) -> list[tuple[Observation, bool]]:
     return [(o, label) for o in record if (label := gold.label(o)) is not None]
 
 
-def fit(labelled: Sequence[tuple[Observation, bool, str]], *, choose_thresholds: bool = True) -> dict[str, KindModel]:
-    """One logistic regression per kind over (observation, label, group) triples."""
+def fit(labelled: Sequence[tuple[Observation, bool, str]]) -> dict[str, KindModel]:
+    """One logistic regression per kind over (observation, label, group) triples; a candidate is kept at
+    probability ≥ 0.5 (thresholds chosen on out-of-fold scores moved with every retraining on so few
+    documents and did no better in cross-validation)."""
     models = {}
     for kind in KINDS:
         rows = [(o.features, y, g) for o, y, g in labelled if o.kind == kind]
@@ -154,37 +156,16 @@ def fit(labelled: Sequence[tuple[Observation, bool, str]], *, choose_thresholds:
         vectoriser = DictVectorizer(sort=True, sparse=False)
         design = vectoriser.fit_transform([f for f, _, _ in rows])
         target = np.array(labels, dtype=int)
-        threshold = _threshold(design, target, [g for _, _, g in rows]) if choose_thresholds else 0.5
         model = _regression().fit(design, target)
         weights = {name: round(float(w), 6) for name, w in zip(vectoriser.get_feature_names_out(), model.coef_.ravel())
                    if round(float(w), 6) != 0.0}
-        models[kind] = KindModel(weights, round(float(model.intercept_[0]), 6), threshold)
+        models[kind] = KindModel(weights, round(float(model.intercept_[0]), 6), THRESHOLD)
     return models
 
 
 def _regression() -> LogisticRegression:
     return LogisticRegression(C=REGULARISATION_C, class_weight="balanced", solver="liblinear", random_state=SEED,
                               max_iter=1000)
-
-
-def _threshold(design, target: np.ndarray, groups: list[str]) -> float:
-    """The threshold with the best out-of-fold F1 (ties: nearest 0.5)."""
-    splits = min(FOLDS, len(set(groups)))
-    if splits < 2:
-        return 0.5
-    scores = np.zeros(len(target))
-    for train_index, test_index in GroupKFold(n_splits=splits).split(design, target, groups):
-        if len(set(target[train_index])) < 2:
-            scores[test_index] = 0.5
-            continue
-        scores[test_index] = _regression().fit(design[train_index], target[train_index]).predict_proba(
-            design[test_index])[:, 1]
-
-    def f1(threshold: float) -> float:
-        predicted = scores >= threshold
-        tp = int((predicted & (target == 1)).sum())
-        return 2 * tp / (int(predicted.sum()) + int(target.sum())) if predicted.sum() + target.sum() else 1.0
-    return max(THRESHOLDS, key=lambda t: (round(f1(t), 6), -abs(t - 0.5)))
 
 
 def train(annotations: Path = ANNOTATIONS_FILE, models_dir: Path = MODELS_DIR) -> Path:
