@@ -226,11 +226,14 @@ def browse(store: Store = DEFAULT_STORE,
 @app.command()
 def train(labels: Annotated[Optional[Path], typer.Option(help="Label file (default: the shipped one).")] = None,
           models: Annotated[Path, typer.Option(help="Where to write the model.")] = MODELS_DIR) -> None:
-    """Retrain the innovation-mode classifier from the labels and write it, with its model card, to models/."""
+    """Retrain the innovation-mode classifier from the labels and write it, with its model card, to models/;
+    then retrain the extractor's candidate scorer (models/extractor.json) from the real-excerpt train split."""
     from pipeline.classify import train as train_model
+    from pipeline.extract.train import train as train_extractor
 
     report = train_model(labels, models) if labels else train_model(models_dir=models)
     typer.echo(report.as_text())
+    typer.echo(f"extractor scorer written to {train_extractor(models_dir=models)}")
 
 
 @app.command()
