@@ -78,7 +78,12 @@ def display_name(path: Path, folder: Path) -> str:
     GB18030 when its bytes decode cleanly that way (Chinese Windows archives),
     otherwise with the odd bytes escaped (``\\xb9``).
     """
-    raw = os.fsencode(path.relative_to(folder).as_posix())
+    return "/".join(map(_readable, path.relative_to(folder).parts)) or "."
+
+
+def _readable(component: str) -> str:
+    """One path component (folders and files may come from different archives) as valid UTF-8 text."""
+    raw = os.fsencode(component)
     for encoding in ("utf-8", "gb18030"):
         try:
             return raw.decode(encoding)
@@ -98,7 +103,7 @@ def walk(folder: Path, *, follow_outside: bool = False) -> Iterator[Found | Skip
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda e: os.fsencode(e.name))
         except OSError as exc:
-            yield Skipped(display_name(directory, folder) or ".", f"unreadable folder: {exc.strerror}")
+            yield Skipped(display_name(directory, folder), f"unreadable folder: {exc.strerror}")
             return
         for entry in entries:
             path = Path(entry.path)

@@ -23,12 +23,15 @@ def test_gbk_file_name_is_ingested_under_a_readable_name(tmp_path: Path, store: 
     (folder / os.fsdecode(gbk_name)).write_bytes(POLICY.encode("utf-8"))
     (folder / os.fsdecode(b"\xff\xfe-odd.txt")).write_bytes(b"another policy text")  # neither UTF-8 nor GB18030
     (folder / "good.txt").write_text("第三份文件", encoding="utf-8")
+    gbk_folder = folder / os.fsdecode("附件".encode("gbk"))
+    gbk_folder.mkdir()
+    (gbk_folder / "名单.txt").write_text("链长名单", encoding="utf-8")  # a GBK folder holding a UTF-8 name
 
     report = ingest_folder(store, folder)
 
-    assert (report.new, report.errors) == (3, [])
+    assert (report.new, report.errors) == (4, [])
     names = sorted(d.url for d in store.documents())
-    assert names == ["\\xff\\xfe-odd.txt", "good.txt", "链长制通知.txt"]
+    assert names == ["\\xff\\xfe-odd.txt", "good.txt", "链长制通知.txt", "附件/名单.txt"]
     store.record_error("process", "a message naming " + os.fsdecode(gbk_name), url=os.fsdecode(gbk_name))
     assert "\\udc" in store.errors()[-1].message  # recorded, surrogates escaped
     documents = collect_findings(store).documents
