@@ -20,10 +20,12 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from pipeline.store import CorpusStore
 
 from pipeline.config import SOURCES_FILE
-from pipeline.store import CorpusStore, now_iso
 
 log = logging.getLogger("policy_miner")
 T = TypeVar("T")
@@ -124,7 +126,7 @@ class Summary:
 
 def open_existing(store_root: str | Path) -> CorpusStore:
     """The store at ``store_root``, refused (UsageError) when there is none: a mistyped --store creates nothing."""
-    from pipeline.store import StoreNotFoundError
+    from pipeline.store import CorpusStore, StoreNotFoundError
 
     try:
         return CorpusStore(store_root, create=False)
@@ -171,6 +173,7 @@ def ingest_job(folder: str, store_root: str) -> Summary:
 
 def _ingest(folder: str, store_root: str) -> Summary:
     from pipeline.ingest import ingest_folder
+    from pipeline.store import CorpusStore
 
     with CorpusStore(store_root) as store:
         report = ingest_folder(store, Path(folder))
@@ -184,10 +187,11 @@ def refresh_job(sources: list[str] | None, keywords: list[str] | None, store_roo
                 max_docs: int | None = None) -> Summary:
     """Crawl ``sources`` (names or groups of corpora/sources.toml; default: the bundled sample site, served by
     a local mirror started here).  A source whose crawl failed is named in ``failed_sources``."""
+    check_sources(sources)
     from pipeline.mirror import serve_sample_site
     from pipeline.sources import load_sources
+    from pipeline.store import CorpusStore
 
-    check_sources(sources)
     summary = Summary()
     with ExitStack() as stack:
         needs_mirror = not sources or any(n == SAMPLE_GROUP or n.startswith(f"{SAMPLE_GROUP}-") for n in sources)
@@ -210,6 +214,7 @@ def refresh_job(sources: list[str] | None, keywords: list[str] | None, store_roo
 
 
 def _refresh_source(store_root: str, source, max_docs: int | None):
+    from pipeline.store import CorpusStore
     from pipeline.crawl import refresh_source
     from pipeline.progress import counter
 
@@ -241,6 +246,7 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
 def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, doc_ids: list[str] | None = None,
                formats: list[str] | None = None, run: dict | None = None) -> Summary:
     """Write the findings of ``doc_ids`` (or of ``sources``, or the whole store) to ``out_dir``."""
+    from pipeline.store import CorpusStore
     check_formats(formats)
     with open_existing(store_root) as store:
         if sources is not None and doc_ids is None:
@@ -260,6 +266,7 @@ def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, 
 
 
 def _export(store_root: str, out_dir: str, doc_ids: list[str] | None, formats: list[str], run: dict) -> list[str]:
+    from pipeline.store import CorpusStore
     from dataclasses import replace
 
     from pipeline.export import ALWAYS, collect_findings, write_findings
@@ -279,6 +286,7 @@ def run_job(input_dir: str | None, out_dir: str, store_root: str, sources: list[
             keywords: list[str] | None = None, max_docs: int | None = None, formats: list[str] | None = None,
             workers: int = 1, dask_address: str | None = None) -> Summary:
     """ingest ``input_dir`` (or refresh ``sources``) → process → export those documents to ``out_dir``."""
+    from pipeline.store import now_iso
     started = now_iso()
     check_input(input_dir) if input_dir else check_sources(sources)
     check_formats(formats)
@@ -301,6 +309,7 @@ def rerun_manifest(manifest_path: str, out_dir: str, workers: int = 1, dask_addr
     """Redo the run a manifest.json describes: the same documents (its doc_ids) from the same store, processed
     (only what is stale) and exported in its formats.  A store whose content changed since is said so (warning);
     with equal content, code and model, the tables are the same."""
+    from pipeline.store import now_iso
     from pipeline.manifest import read_manifest, snapshot_hash
 
     try:

@@ -3,6 +3,7 @@ exit 1, one process run per store at a time, three runs at once on a saturated m
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import subprocess
@@ -138,3 +139,17 @@ def test_three_runs_at_once_on_separate_stores_while_the_cpu_is_saturated(tmp_pa
     for index, (stdout, _) in enumerate(outputs):
         assert stdout.strip().splitlines()[-1].startswith("2 documents: 2 new, 2 processed, 0 failed"), stdout
         assert (tmp_path / f"out{index}" / "documents.csv").is_file()
+
+
+def test_run_from_manifest_reproduces_the_same_tables(tmp_path: Path, folder: Path) -> None:
+    first = cli("run", "--input", str(folder), "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o1"),
+                "--format", "md")
+    assert first.returncode == 0, first.stderr
+    (folder / "later.txt").write_text(CHAIN_NOTICE + "\n后来加入的文件", encoding="utf-8")  # not in the first run
+    assert cli("ingest", str(folder), "--store", str(tmp_path / "s")).returncode == 0
+    again = cli("run", "--from-manifest", str(tmp_path / "o1" / "manifest.json"), "--out", str(tmp_path / "o2"))
+    assert again.returncode == 0, again.stderr
+    for name in ("documents.csv", "chain_leader_table.csv", "chains.csv", "chain_leader_table.md"):
+        assert (tmp_path / "o2" / name).read_bytes() == (tmp_path / "o1" / name).read_bytes(), name
+    manifest = json.loads((tmp_path / "o2" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "run --from-manifest" and len(manifest["doc_ids"]) == 2
