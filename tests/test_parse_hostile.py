@@ -9,6 +9,7 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,9 @@ import pytest
 from pipeline import formats
 from pipeline.models import RawDocument, RawPart
 from pipeline.parse import PARSERS, limits, office, parse_document, parse_part
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "parse"))
+import make_docs  # noqa: E402
 
 POLICY = ("关于建立重点产业链链长制的通知\n各市人民政府：为推动产业链高质量发展，决定建立链长制，"
           "由市领导担任链长，龙头企业担任链主。\n")
@@ -230,3 +234,22 @@ def test_a_few_corrupt_bytes_do_not_make_a_text_binary(encoding: str) -> None:
         data[offset] = 0xFF
     part = parse(bytes(data), formats.TEXT, "policy.txt")
     assert part.error == "" and part.text.count("\ufffd") <= 9 and "由市领导担任链长" in part.text
+
+
+LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + "".join(f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">' for n in range(1, 10))
+          + "]>")
+
+
+def test_billion_laughs_are_not_expanded() -> None:
+    page = LAUGHS + "<html><body><p>链长制工作方案&lol9;</p></body></html>"
+    part = parse(page.encode("utf-8"), formats.HTML, "laughs.html")
+    assert "链长制工作方案" in part.text and len(part.text) < 1000
+    xml = (LAUGHS.replace("lolz", "w:document") + '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+           'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>链长制&lol9;</w:t></w:r></w:p></w:body></w:document>')
+    original, buffer = zipfile.ZipFile(io.BytesIO(make_docs.policy_docx())), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # a real DOCX whose main part defines the entities
+        for item in original.infolist():
+            archive.writestr(item, xml if item.filename == "word/document.xml" else original.read(item))
+    part = parse(buffer.getvalue(), formats.DOCX, "laughs.docx")
+    assert len(part.text) < 1000 and "lollol" not in part.text
