@@ -20,7 +20,7 @@ from pipeline.parse.base import Extracted, ParseError
 from pipeline.parse import limits, sandbox
 from pipeline.parse.html import parse_html, stub_problem
 from pipeline.parse.metadata import TextEvidence, complete, document_meta, meta_from_text, text_evidence
-from pipeline.parse.office import parse_docx, parse_legacy_word
+from pipeline.parse.office import network_isolation, parse_docx, parse_legacy_word
 from pipeline.parse.pdf import parse_pdf
 from pipeline.parse.plain import parse_markdown, parse_text
 
@@ -121,6 +121,8 @@ def _parse_stored(part: RawPart, read_blob: Callable[[str], bytes], index: int, 
     except (OSError, KeyError, LookupError) as exc:
         return ParsedPart(role=part.role, url=part.url, media_type=part.media_type,
                           error=f"stored file missing: {part.sha256[:12]} ({type(exc).__name__})")
+    if part.media_type in (formats.DOC, formats.WPS):
+        network_isolation()  # probed here, once per process: the forked children inherit the answer
     try:  # in a child with a memory ceiling and a deadline, so one hostile file cannot take the batch down
         return sandbox.run_bounded(parse_part, data, part, index=index, max_chars=max_chars)
     except sandbox.Exceeded as exc:
