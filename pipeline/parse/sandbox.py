@@ -109,7 +109,7 @@ def _cap_memory(extra: int) -> None:
     except OSError:  # not Linux: no way to know the shared part, so no ceiling (the deadline still holds)
         return
     ceiling = current + extra
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
