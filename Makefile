@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_classify.py
+	$(BIN)/python bench/bench_segment.py
 
 clean-outputs:
 	rm -rf outputs .outputs.runs  # outputs is a link to the last complete export in .outputs.runs/ (docs/outputs.md)
