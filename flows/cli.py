@@ -69,6 +69,7 @@ def _prepare_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if _options["verbose"] else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "pipeline,policy_miner")  # library logs in the run's log
 
 
 def _use_prefect() -> bool:

@@ -22,6 +22,7 @@ page open, so the next run tries again.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -39,6 +40,7 @@ from pipeline.models import RawDocument, RawPart
 from pipeline.sources import Link, ListedItem, NotADocument, SourceConfig
 from pipeline.store import CacheEntry, CorpusStore, doc_id_for, now_iso, sha256_hex
 
+log = logging.getLogger(__name__)
 STAGE = "fetch"
 FAILED = "failed:"
 """HTTP-cache key prefix of an attachment that failed for good (status: its HTTP status, 0 if none; 200 once it worked)."""
@@ -290,6 +292,7 @@ class _SourceCrawl:
         if replace and doc_id is not None:
             self.store.clear_errors(STAGE, doc_id=doc_id)
         for message, url in failures:
+            log.warning("%s: %s: %s", self.source.name, url, message)
             self.store.record_error(STAGE, message, doc_id=doc_id, url=url)
         self._count("errors", len(failures))
 

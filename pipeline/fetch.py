@@ -22,6 +22,7 @@ source kind cannot forget one of them:
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -42,6 +43,8 @@ from pipeline.store import CacheEntry
 DEFAULT_USER_AGENT = "policy-miner/0.1 (+research crawler; contact in sources.toml)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,7 @@ class Fetcher:
             if wait >= budget.remaining():
                 raise FetchError(url, f"{reason}; gave up after {attempt + 1} attempts: another would pass "
                                       f"max_time {self.politeness.max_time:g} s")
+            log.info("%s: %s; retrying in %.0f s (attempt %d)", url, reason, wait, attempt + 2)
             time.sleep(wait)
             budget.spent += wait
             attempt += 1

@@ -22,6 +22,7 @@ A ``metadata.csv`` in a folder states title, issuer, dates … of its files
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import stat
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from pipeline.sidecar import SIDECAR_NAME, SidecarError, read_sidecar
 from pipeline.progress import track
 from pipeline.store import CorpusStore, doc_id_for, now_iso, sha256_hex
 
+log = logging.getLogger(__name__)
 STAGE = "ingest"
 HIDDEN = "hidden"
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -237,5 +239,6 @@ def _sidecars(store: CorpusStore, report: IngestReport, folder: Path,
 
 
 def _skip(store: CorpusStore, report: IngestReport, name: str, reason: str) -> None:
+    log.warning("not ingested: %s: %s", name, reason)
     report.errors.append(f"{name}: {reason}")
     store.record_error(STAGE, reason, url=name)

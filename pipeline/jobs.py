@@ -177,8 +177,6 @@ def _ingest(folder: str, store_root: str) -> Summary:
 
     with CorpusStore(store_root) as store:
         report = ingest_folder(store, Path(folder))
-    for error in report.errors:
-        logger().warning("not ingested: %s", error)
     return Summary(documents=len(report.doc_ids) + len(report.errors), new=report.new, unchanged=report.unchanged,
                    failed=len(report.errors), doc_ids=report.doc_ids)
 
