@@ -116,6 +116,8 @@ def test_run_ends_with_one_summary_line_and_records_bad_files(tmp_path: Path, fo
     assert (tmp_path / "o" / "documents.csv").is_file()
     status = cli("status", "--store", str(tmp_path / "s"))
     assert status.returncode == 0 and "junk.html" in status.stdout
+    unknown = cli("export", "-s", "nosuch", "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o2"))
+    assert unknown.returncode == 2 and "nosuch" in unknown.stderr and not (tmp_path / "o2").exists()
 
 
 def test_two_process_commands_on_one_store_do_the_work_once(tmp_path: Path, folder: Path) -> None:
