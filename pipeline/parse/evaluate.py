@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import hashlib
 import json
 import re
@@ -147,12 +148,11 @@ def comparable(field: str, value: str) -> str:
 
 @dataclass
 class Tally:
-    pages: int = 0
-    correct: Counter = None  # field → right
-    scored: Counter = None  # field → scored
+    """Right and scored values per field, over some pages."""
 
-    def __post_init__(self) -> None:
-        self.correct, self.scored = Counter(), Counter()
+    pages: int = 0
+    correct: Counter[str] = dataclasses.field(default_factory=Counter)
+    scored: Counter[str] = dataclasses.field(default_factory=Counter)
 
     def add(self, field: str, right: bool) -> None:
         self.scored[field] += 1
