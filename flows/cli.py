@@ -45,6 +45,11 @@ Formats = Annotated[Optional[list[str]], typer.Option(
 Workers = Annotated[int, typer.Option(
     "--workers", "-w", min=1, envvar="POLICY_MINER_WORKERS",
     help="Process batches in this many local processes (a Dask cluster on this machine). Default: 1, in this process.")]
+FollowOutside = Annotated[bool, typer.Option(
+    "--follow-links-outside", help="Follow symbolic links that leave the input folder (default: recorded, not followed).")]
+RetryFailed = Annotated[bool, typer.Option(
+    "--retry-failed", help="Retry attachments that failed for good (4xx, too large, wrong type) now, not after "
+                           "retry_failed_after_days (sources.toml).")]
 DaskAddress = Annotated[Optional[str], typer.Option(
     "--dask-address", envvar="POLICY_MINER_DASK_ADDRESS",
     help="Process batches on the existing Dask cluster at this scheduler address, e.g. tcp://10.0.0.5:8786 "
@@ -138,22 +143,22 @@ def _run_flow(name: str, args: tuple) -> dict:
 
 @app.command()
 def refresh(sources: Sources = None, keywords: Keywords = None, max_docs: MaxDocs = None,
-            store: Store = DEFAULT_STORE) -> None:
+            retry_failed: RetryFailed = False, store: Store = DEFAULT_STORE) -> None:
     """Crawl sources into the store (incremental: only new or changed documents are fetched).
 
     Exits 1 when a source could not be crawled (the others are kept)."""
     from pipeline.jobs import refresh_job
 
-    _finish(refresh_job, "refresh", sources, keywords, str(store), max_docs)
+    _finish(refresh_job, "refresh", sources, keywords, str(store), max_docs, retry_failed)
 
 
 @app.command()
 def ingest(folder: Annotated[Path, typer.Argument(help="Folder of PDF/HTML/DOCX/TXT files.")],
-           store: Store = DEFAULT_STORE) -> None:
+           follow_links_outside: FollowOutside = False, store: Store = DEFAULT_STORE) -> None:
     """Add a local folder of documents to the store without crawling."""
     from pipeline.jobs import ingest_job
 
-    _finish(ingest_job, "ingest", str(folder), str(store))
+    _finish(ingest_job, "ingest", str(folder), str(store), follow_links_outside)
 
 
 @app.command()
@@ -183,6 +188,7 @@ def run(input_dir: Annotated[Optional[Path], typer.Option(
             "--input", "-i", help="Process this folder of documents instead of crawling.")] = None,
         out: OutDir = OUTPUTS_DIR, sources: Sources = None, keywords: Keywords = None, max_docs: MaxDocs = None,
         formats: Formats = None, workers: Workers = 1, dask_address: DaskAddress = None,
+        follow_links_outside: FollowOutside = False, retry_failed: RetryFailed = False,
         from_manifest: Annotated[Optional[Path], typer.Option(
             "--from-manifest", help="Redo the run a manifest.json describes: the same documents from the same store "
                                     "(its other options are taken from the manifest).")] = None,
@@ -194,7 +200,7 @@ def run(input_dir: Annotated[Optional[Path], typer.Option(
         _finish(rerun_manifest, None, str(from_manifest), str(out), workers, dask_address)
         return
     _finish(run_job, "run", str(input_dir) if input_dir else None, str(out), str(store), sources, keywords,
-            max_docs, formats, workers, dask_address)
+            max_docs, formats, workers, dask_address, follow_links_outside, retry_failed)
 
 
 @app.command()

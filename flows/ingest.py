@@ -9,6 +9,6 @@ from pipeline.jobs import ingest_job
 
 
 @flow(name="ingest")
-def ingest_flow(folder: str, store_root: str = str(DEFAULT_STORE)) -> dict:
+def ingest_flow(folder: str, store_root: str = str(DEFAULT_STORE), follow_outside: bool = False) -> dict:
     """Store every file below ``folder``; returns the summary (``doc_ids``: the documents found there)."""
-    return ingest_job(folder, store_root).as_dict()
+    return ingest_job(folder, store_root, follow_outside).as_dict()

@@ -19,12 +19,12 @@ class SourcesFailed(RuntimeError):
 
 @flow(name="refresh")
 def refresh_flow(sources: list[str] | None = None, keywords: list[str] | None = None,
-                 store_root: str = str(DEFAULT_STORE), max_docs: int | None = None) -> dict:
+                 store_root: str = str(DEFAULT_STORE), max_docs: int | None = None, retry_failed: bool = False) -> dict:
     """Crawl ``sources`` (names or groups from corpora/sources.toml; default: the bundled sample site).
 
     Returns the summary (pipeline.jobs.Summary as a dict; ``sources`` names the sources crawled).
     """
-    summary = refresh_job(sources, keywords, store_root, max_docs)
+    summary = refresh_job(sources, keywords, store_root, max_docs, retry_failed)
     if summary.failed_sources:
         raise SourcesFailed(summary.line())
     return summary.as_dict()

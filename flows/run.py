@@ -18,7 +18,8 @@ from pipeline.jobs import run_job
 @flow(name="run", task_runner=task_runner_for())
 def run_flow(input_dir: str | None = None, out_dir: str = str(OUTPUTS_DIR), store_root: str = str(DEFAULT_STORE),
              sources: list[str] | None = None, keywords: list[str] | None = None, max_docs: int | None = None,
-             formats: list[str] | None = None, workers: int | None = None, dask_address: str | None = None) -> dict:
+             formats: list[str] | None = None, workers: int | None = None, dask_address: str | None = None,
+             follow_outside: bool = False, retry_failed: bool = False) -> dict:
     """With ``input_dir``: ingest → process → export that folder's documents.
     Without: refresh ``sources`` (default: the bundled sample site) → process → export their documents.
 
@@ -28,8 +29,9 @@ def run_flow(input_dir: str | None = None, out_dir: str = str(OUTPUTS_DIR), stor
     if (workers or 1) > 1 or dask_address:
         runner = task_runner_for(workers, dask_address)
         return run_flow.with_options(task_runner=runner)(input_dir, out_dir, store_root, sources, keywords,
-                                                         max_docs, formats)
-    summary = run_job(input_dir, out_dir, store_root, sources, keywords, max_docs, formats)
+                                                         max_docs, formats, None, None, follow_outside, retry_failed)
+    summary = run_job(input_dir, out_dir, store_root, sources, keywords, max_docs, formats,
+                      follow_outside=follow_outside, retry_failed=retry_failed)
     if summary.failed_sources:
         raise SourcesFailed(summary.line())
     return summary.as_dict()

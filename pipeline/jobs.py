@@ -165,26 +165,28 @@ def check_input(folder: str | Path) -> None:
 # -- the jobs ------------------------------------------------------------------------------------------------
 
 
-def ingest_job(folder: str, store_root: str) -> Summary:
-    """Store every file below ``folder``; the summary's doc_ids are the documents found there."""
+def ingest_job(folder: str, store_root: str, follow_outside: bool = False) -> Summary:
+    """Store every file below ``folder``; the summary's doc_ids are the documents found there.
+    Symbolic links leaving the folder are recorded, not followed, unless ``follow_outside``."""
     check_input(folder)
-    return step(_ingest, folder, store_root)
+    return step(_ingest, folder, store_root, follow_outside)
 
 
-def _ingest(folder: str, store_root: str) -> Summary:
+def _ingest(folder: str, store_root: str, follow_outside: bool = False) -> Summary:
     from pipeline.ingest import ingest_folder
     from pipeline.store import CorpusStore
 
     with CorpusStore(store_root) as store:
-        report = ingest_folder(store, Path(folder))
+        report = ingest_folder(store, Path(folder), follow_outside=follow_outside)
     return Summary(documents=len(report.doc_ids) + len(report.errors), new=report.new, unchanged=report.unchanged,
                    failed=len(report.errors), doc_ids=report.doc_ids)
 
 
 def refresh_job(sources: list[str] | None, keywords: list[str] | None, store_root: str,
-                max_docs: int | None = None) -> Summary:
+                max_docs: int | None = None, retry_failed: bool = False) -> Summary:
     """Crawl ``sources`` (names or groups of corpora/sources.toml; default: the bundled sample site, served by
-    a local mirror started here).  A source whose crawl failed is named in ``failed_sources``."""
+    a local mirror started here).  A source whose crawl failed is named in ``failed_sources``.
+    ``retry_failed``: retry attachments that failed for good now, not after ``retry_failed_after_days``."""
     check_sources(sources)
     from pipeline.mirror import serve_sample_site
     from pipeline.sources import load_sources
@@ -197,7 +199,7 @@ def refresh_job(sources: list[str] | None, keywords: list[str] | None, store_roo
         configs = load_sources(SOURCES_FILE, names=sources or [SAMPLE_GROUP], keywords=list(keywords or []),
                                overrides={"mirror": mirror} if mirror else None)
         for config in configs:
-            report = step(_refresh_source, store_root, config, max_docs, retries=2)
+            report = step(_refresh_source, store_root, config, max_docs, retry_failed, retries=2)
             summary.sources.append(config.name)
             summary.new += report.new
             summary.changed += report.changed
@@ -211,13 +213,14 @@ def refresh_job(sources: list[str] | None, keywords: list[str] | None, store_roo
     return summary
 
 
-def _refresh_source(store_root: str, source, max_docs: int | None):
+def _refresh_source(store_root: str, source, max_docs: int | None, retry_failed: bool = False):
     from pipeline.store import CorpusStore
     from pipeline.crawl import refresh_source
     from pipeline.progress import counter
 
     with CorpusStore(store_root) as store, counter(f"refresh {source.name}", max_docs) as advance:
-        report = refresh_source(store, source, max_docs=max_docs, progress=lambda name, done: advance(1))
+        report = refresh_source(store, source, max_docs=max_docs, progress=lambda name, done: advance(1),
+                                retry_failed=retry_failed)
     (logger().warning if report.errors else logger().info)("%s: %s", source.name, report)
     return report
 
@@ -282,16 +285,17 @@ def _export(store_root: str, out_dir: str, doc_ids: list[str] | None, formats: l
 
 def run_job(input_dir: str | None, out_dir: str, store_root: str, sources: list[str] | None = None,
             keywords: list[str] | None = None, max_docs: int | None = None, formats: list[str] | None = None,
-            workers: int = 1, dask_address: str | None = None) -> Summary:
+            workers: int = 1, dask_address: str | None = None, follow_outside: bool = False,
+            retry_failed: bool = False) -> Summary:
     """ingest ``input_dir`` (or refresh ``sources``) → process → export those documents to ``out_dir``."""
     from pipeline.store import now_iso
     started = now_iso()
     check_input(input_dir) if input_dir else check_sources(sources)
     check_formats(formats)
     if input_dir:
-        gathered = ingest_job(input_dir, store_root)
+        gathered = ingest_job(input_dir, store_root, follow_outside)
     else:
-        gathered = refresh_job(sources, keywords, store_root, max_docs)
+        gathered = refresh_job(sources, keywords, store_root, max_docs, retry_failed)
     processed = process_job(store_root, gathered.doc_ids, workers=workers, dask_address=dask_address)
     run = {"command": "run", "input_dir": str(Path(input_dir).resolve()) if input_dir else "",
            "sources": sources or [], "keywords": keywords or [], "max_docs": max_docs, "started_at": started}
