@@ -214,9 +214,9 @@ def refresh_job(sources: list[str] | None, keywords: list[str] | None, store_roo
 
 
 def _refresh_source(store_root: str, source, max_docs: int | None, retry_failed: bool = False):
-    from pipeline.store import CorpusStore
     from pipeline.crawl import refresh_source
     from pipeline.progress import counter
+    from pipeline.store import CorpusStore
 
     with CorpusStore(store_root) as store, counter(f"refresh {source.name}", max_docs) as advance:
         report = refresh_source(store, source, max_docs=max_docs, progress=lambda name, done: advance(1),
@@ -267,11 +267,11 @@ def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, 
 
 
 def _export(store_root: str, out_dir: str, doc_ids: list[str] | None, formats: list[str], run: dict) -> list[str]:
-    from pipeline.store import CorpusStore
     from dataclasses import replace
 
     from pipeline.export import ALWAYS, collect_findings, write_findings
     from pipeline.manifest import run_info_from_dict
+    from pipeline.store import CorpusStore
 
     info = run_info_from_dict(run)
     if not info.flow_run_id and in_flow_run():
@@ -311,8 +311,8 @@ def rerun_manifest(manifest_path: str, out_dir: str, workers: int = 1, dask_addr
     """Redo the run a manifest.json describes: the same documents (its doc_ids) from the same store, processed
     (only what is stale) and exported in its formats.  A store whose content changed since is said so (warning);
     with equal content, code and model, the tables are the same."""
-    from pipeline.store import now_iso
     from pipeline.manifest import read_manifest, snapshot_hash
+    from pipeline.store import now_iso
 
     try:
         manifest = read_manifest(Path(manifest_path))

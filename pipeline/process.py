@@ -40,8 +40,8 @@ from pipeline.config import LEXICON_DIR, MODELS_DIR
 from pipeline.extract import extract
 from pipeline.models import Extraction, ProcessedDocument, RawDocument
 from pipeline.parse import parse_document
-from pipeline.regions import region_fields
 from pipeline.progress import counter
+from pipeline.regions import region_fields
 from pipeline.segment import segment
 from pipeline.store import BlobStore, CorpusStore
 
