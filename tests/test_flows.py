@@ -6,8 +6,11 @@ task runs, batches on a Dask task runner for ``workers=2``, no pickled result ca
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +19,7 @@ from prefect.client.orchestration import get_client
 
 from flows.export import export_flow
 from flows.process import process_flow
+from flows.refresh import refresh_flow
 from flows.run import run_flow
 from pipeline.export import DOCUMENT_COLUMNS, TABLE1_COLUMNS
 from pipeline.store import CorpusStore
@@ -115,3 +119,34 @@ def test_markdown_export_renders_table_one(folder: Path, tmp_path: Path) -> None
     written = export_flow(store_root, str(tmp_path / "md"), formats=["md"])["written"]
     markdown = Path(next(p for p in written if p.endswith(".md"))).read_text(encoding="utf-8")
     assert markdown.startswith("| 地区 | 发展理念 | 发展模式 | 重点产业链方向 |")
+
+
+def test_a_refresh_whose_source_fails_ends_failed_with_the_summary(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    registry = tmp_path / "sources.toml"
+    registry.write_text(f'[[sources]]\nname = "dead-portal"\nkind = "trs"\nbase_url = "http://127.0.0.1:{port}/"\n'
+                        'delay = 0.0\nretries = 0\nrespect_robots = false\n', encoding="utf-8")
+    monkeypatch.setattr("pipeline.jobs.SOURCES_FILE", registry)
+    state = refresh_flow(["dead-portal"], None, str(tmp_path / "store"), return_state=True)
+    assert state.is_failed()
+    assert "sources failed: dead-portal" in state.message
+
+
+def test_the_cli_runs_as_a_flow_on_the_server_prefect_api_url_names(prefect_server: str, folder: Path,
+                                                                    tmp_path: Path) -> None:
+    env = dict(os.environ) | {"PREFECT_API_URL": prefect_server}
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "--no-progress", "run", "--input", str(folder),
+                             "--store", str(tmp_path / "store"), "--out", str(tmp_path / "out")],
+                            cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True,
+                            timeout=1800, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("3 documents: 3 new, 3 processed, 2 failed")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(manifest["flow_run_id"])
+    assert flow_run.state.is_completed()
