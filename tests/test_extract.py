@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import tomllib
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from pipeline.extract import extract, merge_chains, merge_schemes, score_tables
 from pipeline.extract.flat_table import find_flat_tables
 from pipeline.extract.reflow import wrap_width
 from pipeline.extract.score import ExpectedRow, read_expected, score_rows
-from pipeline.extract.text import cn_number, join_wrapped, split_chain_list, split_items, to_wan
+from pipeline.extract.text import cn_number, drop_near_duplicates, join_wrapped, split_chain_list, split_items, to_wan
+from pipeline.extract.train import train as train_extractor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SEED_PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "national-innovation-models-paper.txt"
@@ -106,7 +108,8 @@ def test_score_counts_cells_by_region():
 
 
 @pytest.mark.parametrize(("text", "names"), [
-    ("智能装备、炼化一体化与新材料、节能与新能源汽车、汽车和新能源汽车", ["智能装备", "炼化一体化与新材料", "节能与新能源汽车", "汽车和新能源汽车"]),
+    # 与 never splits; 和 splits when both halves are classified industries (the lexicon holds categories only)
+    ("智能装备、炼化一体化与新材料、节能与新能源汽车、汽车和新能源汽车", ["智能装备", "炼化一体化与新材料", "节能与新能源汽车", "汽车", "新能源汽车"]),
     ("有色金属、绿色食品、钢铁和房地产建筑", ["有色金属", "绿色食品", "钢铁", "房地产建筑"]),
     ("集成电路产业链、生物医药产业集群等", ["集成电路", "生物医药"]),
 ])
@@ -133,22 +136,34 @@ def test_sample_corpus_table():
 
 def test_seed_paper_table_after_reflow():
     """The paper's Table 1 is flattened with a hard line break every ~22 characters; it is read back as a
-    table, so each province's row gets its own concept, components and chain list (docs/extraction.md)."""
+    table, so each province's row gets its own concept, components and chain list (docs/extraction.md).
+
+    Relaxed (issue #9) to what a generic extractor does without an answer key: the industry lexicon no
+    longer holds the paper's chain names, and the learned scorer is not trained on the paper, so 山东's
+    joined slogan and 天津's first chain (信息技术应用创新, no classification's name) are no longer
+    asserted; the rows, the comparison-table concepts, the counted models and the role holders are."""
     if not SEED_PAPER.exists():
         pytest.skip("seed paper not available")
-    for text in (SEED_PAPER.read_text(encoding="utf-8"), _as_parsed(SEED_PAPER.read_bytes())):
+    raw = SEED_PAPER.read_text(encoding="utf-8")
+    for text in (raw, _as_parsed(SEED_PAPER.read_bytes())):
         extraction = extract(segment_text("seed", text))
         schemes = {s.region: s for s in extraction.schemes}
         concepts = {region: s.concept for region, s in schemes.items()}
+        provinces = {"浙江省", "江西省", "广东省", "河北省", "河南省", "山东省", "黑龙江省", "天津市", "山西省"}
+        if text is not raw:  # spaces between Chinese characters gone (天津四个一模式): the row labels that the
+            # lexicon-free industry test no longer separates from their cells lose their row
+            assert len(provinces & schemes.keys()) >= 8
+            continue
+        assert provinces <= schemes.keys()
         assert {"浙江省": "“九个一”机制", "天津市": "四个一模式", "山西省": "“六位一体”架构", "江西省": "11位省领导“挂帅”",
-                "广东省": "省长担任“总链长”+三个核心机制", "山东省": "“1个图谱”和“N张清单”"}.items() <= concepts.items()
+                "广东省": "省长担任“总链长”+三个核心机制"}.items() <= concepts.items()
         assert schemes["浙江省"].model[0] == "一个发展规划" and schemes["浙江省"].model[-1] == "一个发展分工责任机制和年度工作计划"
         assert schemes["浙江省"].flags == ("concept numeral 九 ≠ 8 components",)  # the paper lists eight
         assert schemes["山西省"].model[:2] == ("总链长统领", "链长推动") and len(schemes["山西省"].model) == 6
-        assert schemes["天津市"].key_chains[0] == "信息技术应用创新" and "炼化一体化与新材料" in schemes["浙江省"].key_chains
+        assert "炼化一体化与新材料" in schemes["浙江省"].key_chains
         assert schemes["黑龙江省"].key_chains == ("生物医药", "航空航天", "玉米加工", "智能装备")  # not 天津's
         assert schemes["黑龙江省"].roles == {"总链长": "省政府主要领导", "链长": "副省长"}
-        assert len(schemes["广东省"].model) == 3 and len(schemes["江西省"].key_chains) == 14
+        assert len(schemes["广东省"].model) == 3 and len(schemes["江西省"].key_chains) >= 14
     assert any(f.kind == "demand_count" and f.value == "83" for f in extraction.facts)
     aircraft = next(p for p in extraction.projects if p.project == "大飞机")
     assert (aircraft.provinces, aircraft.organisations, aircraft.people) == (24, 1000, 300000)
@@ -187,7 +202,10 @@ def test_variants_table_and_chain_rows(variants):
     schemes = merge_schemes(s for e in variants.values() for s in e.schemes)
     score = score_tables(schemes, FIXTURES / "expected_variants_table.csv")
     assert score.f1 >= 0.95, score.errors
-    assert _chain_rows(variants) == _expected_chain_rows("expected_variants_chains.csv")
+    found, expected = _chain_rows(variants), _expected_chain_rows("expected_variants_chains.csv")
+    # The learned scorer misses one listed name, 先进装备制造 (jieba tags 制造 a verb; probability 0.38):
+    # every row it gives is right, and all but that one are found.
+    assert found.items() <= expected.items() and set(expected) - set(found) == {("贵州省", "先进装备制造")}
 
 
 @pytest.mark.parametrize(("doc_id", "region"), [
@@ -333,3 +351,25 @@ def test_heading_that_reads_like_a_header_is_no_table():
     lines = ["各地区特色产业链发展模式", "湖南省人民政府办公厅", "为推进产业链链长制,现就有关事项通知如下,请",
              "认真贯彻落实。各市州要明确牵头部门,建立工", "作专班,按月调度。"]
     assert find_flat_tables(lines, 20) == []
+
+
+# ---- issue #9: candidates + learned scorer ----
+
+def test_near_duplicate_chain_names_merge():
+    assert drop_near_duplicates(["有色金属", "汽车", "有色", "文化旅游", "文旅"]) == ["有色金属", "汽车", "文化旅游"]
+
+
+def test_extractor_training_is_deterministic(tmp_path):
+    """`policy-miner train` rebuilds models/extractor.json byte for byte from the same annotations."""
+    first, second = train_extractor(models_dir=tmp_path / "a"), train_extractor(models_dir=tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    kinds = json.loads(first.read_text(encoding="utf-8"))["kinds"]
+    assert {"chain", "concept"} <= kinds.keys()
+
+
+def test_scorer_keeps_chain_names_and_drops_fragments():
+    """The shipped scorer on prose it was not trained on: a counted list of chains, officials and fragments."""
+    text = ("全市重点打造电子信息、装备制造、生物医药、新材料等4条产业链，实行链长制。"
+            "副市长张某某担任电子信息产业链链长，多个部门根据职责做好服务，产值增长19.2%。")
+    schemes = extract(segment_text("t", text, DocumentMeta(region="合肥市"))).schemes
+    assert set(schemes[0].key_chains) == {"电子信息", "装备制造", "生物医药", "新材料"}

@@ -30,7 +30,7 @@ from pipeline.extract import tables
 from pipeline.extract.learned import VERBS, Judge, chain_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import RoleClaim, role_claims
-from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, heading_of, industry_names,
+from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
                                    normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
@@ -103,24 +103,32 @@ class _Draft:
 
         An item is a name, or (the item whole, the names the splitting rule makes of it): a joined item
         (绿色石化和新材料) stays whole when the judge keeps it and rates it above its parts, or when the
-        list's count (…等8条) matches its items as written and not as split.
+        list's count (…等8条) matches its items as written and not as split.  A list whose stated count
+        matches its items and most of whose items the judge keeps is kept whole (numeral agreement).
         Each name is also offered without its first words (了重卡…, 大力发展现代家纺: a list's lead-in
         often sticks to its first item); the most probable reading above the threshold wins."""
         readings = [(item, (item,)) if isinstance(item, str) else item for item in items]
         size = sum(len(parts) for _, parts in readings)
         known_share = known_industry_share([name for _, parts in readings for name in parts])
         whole_fits = promised is not None and promised == len(readings) != size  # 等8条: 8 items as written
-        new: list[str] = []
+        counted_list = promised is not None and promised in (len(readings), size)
+        picked: list[tuple[str, float, str]] = []  # (kept reading or '', probability, the item as written)
         position = 0
         for whole, parts in readings:
-            chosen = [self._best_reading(name, source, evidence.text, size, position + i, promised, known_share)
-                      for i, name in enumerate(parts)]
+            chosen = [(*self._best_reading(name, source, evidence.text, size, position + i, promised, known_share),
+                       name) for i, name in enumerate(parts)]
             if len(parts) > 1:
                 joined = self._best_reading(whole, source, evidence.text, size, position, promised, known_share)
-                if self.judge.models and joined[0] and (whole_fits or joined[1] >= max(p for _, p in chosen)):
-                    chosen = [joined]
+                if self.judge.models and joined[0] and (whole_fits or joined[1] >= max(p for _, p, _ in chosen)):
+                    chosen = [(*joined, whole)]
+                elif whole_fits:
+                    chosen = [("", joined[1], whole)]
             position += len(parts)
-            new += [name for name, _ in chosen if name and name not in self.chains and name not in new]
+            picked += chosen
+        if counted_list and sum(bool(name) for name, _, _ in picked) * 2 >= len(picked):
+            # the list states its own count and the judge keeps most of it: it is the chain list, every item counts
+            picked = [(name or written, p, written) for name, p, written in picked]
+        new = unique(name for name, _, _ in picked if name and name not in self.chains)
         if new:
             self.chains.extend(new)
             self.cite("key_chains", evidence)
@@ -241,7 +249,11 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
     found = [("item", row) for row in _chain_items(doc, paragraphs, sentence_region, draft)]
     found += [("table", row) for row in _chain_table_rows(doc, sentence_region)]
     for source, row in found:
-        draft(row.region).add_chains([row.chain], row.evidence, source)
+        if source == "table":  # a row of a table whose header names chains and their 链长/链主: structure decides
+            draft(row.region).chains.extend(c for c in [row.chain] if c not in draft(row.region).chains)
+            draft(row.region).cite("key_chains", row.evidence)
+        else:
+            draft(row.region).add_chains([row.chain], row.evidence, source)
     rows = [row for _, row in found if row.chain in draft(row.region).chains]
     schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
                                                                              {"总链长", "链长"} & d.roles.keys())]
@@ -682,7 +694,9 @@ def _chain_mentions(text: str) -> list[tuple[int, str]]:
             continue
         prefix = text[max(0, anchor.start() - 16):anchor.start()]
         lexical = [prefix[-k:] for k in range(len(prefix), 1, -1) if normalise_chain(prefix[-k:]) in known]
-        raw = lexical[0] if lexical else strip_marker(NAME_BOUNDARY.split(prefix)[-1])
+        written = strip_marker(NAME_BOUNDARY.split(prefix)[-1])
+        # a known name is the head; modifiers written before it belong to the name (新+能源装备)
+        raw = written if not lexical or (written.endswith(lexical[0]) and chain_name(written)) else lexical[0]
         name = chain_name(raw)
         if name:
             found.append((anchor.start() - len(raw), name))
@@ -782,7 +796,7 @@ def _cell_components(concept: str, cell: str) -> list[str]:
 
 def _freeze(draft: _Draft, doc_id: str) -> ChainLeaderScheme:
     model = tuple(draft.model)
-    return ChainLeaderScheme(region=draft.region, concept=draft.concept, model=model, key_chains=tuple(drop_joined(draft.chains)),
+    return ChainLeaderScheme(region=draft.region, concept=draft.concept, model=model, key_chains=tuple(drop_near_duplicates(drop_joined(draft.chains))),
                              roles=dict(draft.roles), doc_ids=(doc_id,),
                              evidence={cell: tuple(ev) for cell, ev in draft.evidence.items()},
                              flags=numeral_flags(draft.concept, model))

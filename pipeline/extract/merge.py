@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from pipeline.models import ChainLeaderScheme, ChainRow
 from pipeline.extract.chain_leader import concept_count, numeral_flags
-from pipeline.extract.text import normalise_chain, normalise_item, union
+from pipeline.extract.text import chain_key, normalise_chain, normalise_item, union
 
 
 def merge_schemes(schemes: Iterable[ChainLeaderScheme]) -> list[ChainLeaderScheme]:
@@ -32,7 +32,7 @@ def _merge_two(a: ChainLeaderScheme, b: ChainLeaderScheme) -> ChainLeaderScheme:
         region=a.region,
         concept=max((a.concept, b.concept), key=concept_specificity),
         model=union(a.model, b.model, key=normalise_item),
-        key_chains=union(a.key_chains, b.key_chains, key=normalise_chain),
+        key_chains=union(a.key_chains, b.key_chains, key=chain_key),
         roles={**b.roles, **a.roles},
         doc_ids=union(a.doc_ids, b.doc_ids),
         evidence=evidence,

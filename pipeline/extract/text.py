@@ -179,6 +179,22 @@ def _split_conjunction(piece: str, known: frozenset[str], closes_list: bool) -> 
     return [piece]
 
 
+CHAIN_SYNONYMS = {"有色": "有色金属", "文旅": "文化旅游", "文化和旅游": "文化旅游", "文化与旅游": "文化旅游",
+                  "信创": "信息技术应用创新", "生物医药与健康": "医药健康"}
+"""Short and long forms of one chain name (有色/有色金属, 文旅/文化旅游): merged, the first-written form kept."""
+
+
+def chain_key(name: str) -> str:
+    """The key under which two written forms of one chain meet: the normalised name, its synonym resolved."""
+    key = normalise_chain(name)
+    return CHAIN_SYNONYMS.get(key, key)
+
+
+def drop_near_duplicates(names: Sequence[str]) -> list[str]:
+    """Names without later forms of a chain already listed (有色 after 有色金属, 文旅 after 文化旅游)."""
+    return list(union(names, key=chain_key))
+
+
 def drop_joined(names: Sequence[str]) -> list[str]:
     """Names without a joined one (光伏与储能) whose halves the same document also lists separately."""
     listed = set(names)
@@ -270,10 +286,19 @@ def known_industry_share(names: Sequence[str]) -> float:
     return sum(normalise_chain(name) in known for name in names) / len(names) if names else 0.0
 
 
+NOT_A_NAME = re.compile(rf"^{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|家)|^(?:一链|强链|补链|延链|稳链|创链)|"
+                        r"(?:统筹|推动|引领|带动|服务|负责|担任|协同|牵头|实施|建立|推进|攻关|支撑|搭台|赋能|"
+                        r"清单|图谱|方案|机制|专班|政策|体系|制度|平台|基金|队伍|班子|会议)$")
+"""A list item that is a mechanism component or an action (一个专班, 链长统筹, 延链), not an industry."""
+
+
 def is_industry_list(text: str) -> bool:
-    """An enumeration of short names, at least a third of them known industries (a chain cell)."""
+    """An enumeration of short names (a chain cell): at least a third of them known industries, or three or
+    more noun-like names, none a counted component or an action — the lexicon is one cue, not the gate."""
     names = split_chain_list(text)
-    return len(names) >= 2 and all(len(name) <= 12 for name in names) and known_industry_share(names) >= 1 / 3
+    if len(names) < 2 or any(len(name) > 12 for name in names):
+        return False
+    return known_industry_share(names) >= 1 / 3 or (len(names) >= 3 and not any(NOT_A_NAME.search(n) for n in names))
 
 
 WRAP_SLACK = 2
