@@ -5,8 +5,8 @@ It runs exactly the loop `policy-miner process` runs (pipeline.process.process_s
 seconds summed over workers), docs/s and MB/s of input, and peak RSS per worker process.
 
 Sections (each can be skipped):
-- corpus: the whole shared corpus, ingested once, processed with 1 and 2 workers, then the incremental
-  reruns: nothing changed, and 1% of the files changed.
+- corpus: the whole shared corpus (or --corpus-subset N files of it), ingested once, processed with 1 and 2
+  workers, then the incremental reruns: nothing changed, and 1% of the files changed.
 - scale: a fixed subset (--subset files, every n-th in path order) at 1x, 4x and 16x, with 1 and 2 workers.
   Copy k of a file is the file plus k trailing newlines: a different document (not deduplicated) that
   costs the same to process.  The subset keeps 16x affordable on 2 cores (the whole corpus at 16x is ~50k
@@ -62,6 +62,11 @@ def corpus_files(shared: Path, materialised: Path) -> list[Path]:
         p for p in materialised.rglob("*") if p.is_file())
 
 
+def pick(files: list[Path], count: int) -> list[Path]:
+    """A fixed subset: every n-th file in path order, ``count`` of them."""
+    return files[:: max(1, len(files) // count)][:count]
+
+
 def write_variants(files: list[Path], folder: Path, copies: int) -> None:
     """``copies`` versions of every file; copy k has k trailing newlines (copy 0 is the file itself)."""
     for index, path in enumerate(files):
@@ -98,7 +103,7 @@ def print_run(label: str, report: ProcessReport, wall: float, mb: float) -> None
 
 
 def bench_corpus(files_dir: Path, folders: list[Path], work: Path, workers_list: list[int]) -> None:
-    print("== whole shared corpus", flush=True)
+    print(f"== corpus: {', '.join(str(f) for f in folders)}", flush=True)
     with CorpusStore(work / "corpus-store") as store:
         started = time.perf_counter()
         for folder in folders:
@@ -164,6 +169,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--sections", nargs="+", default=["corpus", "scale", "dask"], choices=["corpus", "scale", "dask"])
     parser.add_argument("--subset", type=int, default=200, help="files in the scale and dask subset")
+    parser.add_argument("--corpus-subset", type=int, default=0,
+                        help="run the corpus section on this many files (every n-th) instead of the whole corpus")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
@@ -174,8 +181,11 @@ def main() -> None:
         work = Path(tmp)
         materialise(args.shared, work / "files")
         files = corpus_files(args.shared, work / "files")
-        subset = files[:: max(1, len(files) // args.subset)][: args.subset]
-        if "corpus" in args.sections:
+        subset = pick(files, args.subset)
+        if "corpus" in args.sections and args.corpus_subset:
+            write_variants(pick(files, args.corpus_subset), work / "corpus-subset", 1)
+            bench_corpus(work / "corpus-subset", [work / "corpus-subset"], work, args.workers)
+        elif "corpus" in args.sections:
             bench_corpus(work / "files", [args.shared / LAWS, work / "files"], work, args.workers)
         if "scale" in args.sections:
             bench_scale(subset, work, args.scales, args.workers)

@@ -43,8 +43,9 @@ Formats = Annotated[Optional[list[str]], typer.Option(
     "--format", "-f", help="Extra files besides the CSV and Parquet tables (always written): md, xlsx, html, corpus "
                            "(repeatable), e.g. --format xlsx --format html.")]
 Workers = Annotated[int, typer.Option(
-    "--workers", "-w", min=1, envvar="POLICY_MINER_WORKERS",
-    help="Process batches in this many local processes (a Dask cluster on this machine). Default: 1, in this process.")]
+    "--workers", "-w", min=0, envvar="POLICY_MINER_WORKERS",
+    help="Process batches in this many local processes (a Dask cluster on this machine); 0: one per core. "
+         "Default: 1, in this process.")]
 FollowOutside = Annotated[bool, typer.Option(
     "--follow-links-outside", help="Follow symbolic links that leave the input folder (default: recorded, not followed).")]
 RetryFailed = Annotated[bool, typer.Option(

@@ -42,7 +42,9 @@ class PrefectTaskRunner:
 def task_runner_for(workers: int | None = None, dask_address: str | None = None):
     """A Dask task runner on the cluster at ``dask_address``, or on a local cluster of ``workers`` processes;
     a single thread for one worker.  Defaults come from POLICY_MINER_WORKERS / POLICY_MINER_DASK_ADDRESS."""
-    workers = workers or int(os.environ.get("POLICY_MINER_WORKERS") or 1)
+    if workers is None:
+        workers = int(os.environ.get("POLICY_MINER_WORKERS") or 1)
+    workers = workers or default_workers()  # 0: one per core
     dask_address = dask_address or os.environ.get("POLICY_MINER_DASK_ADDRESS") or None
     if not dask_address and workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
@@ -50,7 +52,7 @@ def task_runner_for(workers: int | None = None, dask_address: str | None = None)
 
     if dask_address:
         return DaskTaskRunner(address=dask_address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": min(workers, default_workers() * 4), "threads_per_worker": 1,
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                           "processes": True, "dashboard_address": None})
 
 
@@ -63,7 +65,7 @@ def process_flow(store_root: str = str(DEFAULT_STORE), doc_ids: list[str] | None
     Dask task runner made for that (a local cluster of processes, or the cluster at the address).
     Returns the summary (pipeline.jobs.Summary as a dict).
     """
-    if (workers or 1) > 1 or dask_address:
+    if workers is not None and workers != 1 or dask_address:
         runner = task_runner_for(workers, dask_address)
         return process_flow.with_options(task_runner=runner)(store_root, doc_ids, force)
     return process_job(store_root, doc_ids, force).as_dict()

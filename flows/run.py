@@ -26,7 +26,7 @@ def run_flow(input_dir: str | None = None, out_dir: str = str(OUTPUTS_DIR), stor
     ``workers`` > 1 or ``dask_address``: the same flow as a subflow on a Dask task runner made for that.
     Returns the summary (files written in ``written``); ends Failed when a source could not be crawled
     (after exporting the rest)."""
-    if (workers or 1) > 1 or dask_address:
+    if workers is not None and workers != 1 or dask_address:
         runner = task_runner_for(workers, dask_address)
         return run_flow.with_options(task_runner=runner)(input_dir, out_dir, store_root, sources, keywords,
                                                          max_docs, formats, None, None, follow_outside, retry_failed)

@@ -251,9 +251,10 @@ def default_workers() -> int:
 
 
 def make_runner(workers: int = 1, dask_address: str | None = None) -> InlineRunner | DaskRunner:
-    """Inline for one worker; a local Dask cluster for more; the cluster at ``dask_address`` if given."""
+    """Inline for one worker; a local Dask cluster for more (0: one per core); the cluster at ``dask_address``."""
     if dask_address:
         return DaskRunner(address=dask_address)
+    workers = workers or default_workers()
     return DaskRunner(workers=workers) if workers > 1 else InlineRunner()
 
 
