@@ -157,7 +157,7 @@ def bench_dask(files: list[Path], work: Path, scale: int) -> None:
           flush=True)
     folder = work / "dask-files"
     write_variants(files, folder, scale)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                       silence_logs=logging.WARNING) as cluster, CorpusStore(work / "dask-store") as store:
         ingest_folder(store, folder)
         report, wall = timed_process(store, dask_address=cluster.scheduler_address)

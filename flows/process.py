@@ -53,7 +53,7 @@ def task_runner_for(workers: int | None = None, dask_address: str | None = None)
     if dask_address:
         return DaskTaskRunner(address=dask_address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                          "processes": True, "dashboard_address": None})
+                                          "processes": True, "dashboard_address": "127.0.0.1:0"})
 
 
 @flow(name="process", task_runner=task_runner_for())

@@ -215,7 +215,7 @@ class DaskRunner:
                 # hand the same killer batch to the next worker three times first
                 with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
                     self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                                 dashboard_address=None, silence_logs=logging.WARNING)
+                                                 dashboard_address="127.0.0.1:0", silence_logs=logging.WARNING)
                 self._client = Client(self._cluster, timeout="120s")
         return self._client
 

@@ -49,7 +49,7 @@ def cluster(s3_endpoint: str) -> Iterator[str]:
     from distributed import LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
             silence_logs=logging.WARNING) as local:
         yield local.scheduler_address
 
