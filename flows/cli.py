@@ -215,12 +215,13 @@ def browse(store: Store = DEFAULT_STORE,
            = True) -> None:
     """Publish documents (metadata + full text) and every findings table in one SQLite database with jieba
     full-text search, and serve it with Datasette on 127.0.0.1 (facets: region, province, mode, year, issuer)."""
-    from pipeline.export import collect_findings, findings_manifest
-    from pipeline.exports import browse as browsing
-    from pipeline.manifest import RunInfo
-    from pipeline.store import CorpusStore
+    from pipeline.jobs import open_existing
 
-    with CorpusStore(store) as corpus:
+    with _errors_as_one_line(), open_existing(store) as corpus:  # a mistyped --store is refused, not created
+        from pipeline.export import collect_findings, findings_manifest
+        from pipeline.exports import browse as browsing
+        from pipeline.manifest import RunInfo
+
         findings = collect_findings(corpus, corpus.doc_ids(sources) if sources else None)
     manifest = findings_manifest(findings, RunInfo(command="browse", sources=tuple(sources or ()), store=str(store)))
     database, meta = browsing.write_browse(findings, manifest, folder or browsing.BROWSE_DIR)
@@ -248,6 +249,9 @@ def train(labels: Annotated[Optional[Path], typer.Option(help="Label file (defau
 def evaluate(split: Annotated[str, typer.Option(help="Label split to score: train, dev or test.")] = "test",
              models: Annotated[Path, typer.Option(help="Model folder.")] = MODELS_DIR) -> None:
     """Per-mode precision/recall/F1 and confusion of the shipped model against the labels."""
+    if split not in ("train", "dev", "test"):
+        typer.echo(f"policy-miner: unknown split {split!r}; choose from train, dev, test", err=True)
+        raise typer.Exit(2)
     from pipeline.classify import evaluate as evaluate_model
 
     typer.echo(evaluate_model(models, split=split).as_text())

@@ -22,6 +22,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
+from pipeline.exports import ALWAYS, FORMATS  # defined there: the CLI reads them without loading pandas
 from pipeline.exports.outdir import staged_folder
 from pipeline.exports.provenance import Where, locate
 from pipeline.exports.text import MENTION_COLUMNS, full_text, mentions
@@ -43,8 +44,6 @@ log = logging.getLogger(__name__)
 
 LIST_JOIN = "、"  # joins items inside a cell (model components, key chains), as the paper's table does
 ID_JOIN = ";"  # joins identifiers (modes, doc ids)
-FORMATS = ("csv", "parquet", "md", "xlsx", "html", "corpus")
-ALWAYS = ("csv", "parquet")  # every export writes the tables as CSV and Parquet; other formats are added to them
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 DOCUMENT_COLUMNS = ["doc_id", "title", "source_url", "region", "province", "admin_code", "issuer", "doc_number", "date",

@@ -146,7 +146,7 @@ def check_sources(names: Sequence[str] | None) -> None:
 
 
 def check_formats(formats: Sequence[str] | None) -> None:
-    from pipeline.export import FORMATS
+    from pipeline.exports import FORMATS
 
     unknown = sorted(set(formats or ()) - set(FORMATS))
     if unknown:
@@ -228,16 +228,16 @@ def _refresh_source(store_root: str, source, max_docs: int | None, retry_failed:
 def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool = False, workers: int = 1,
                 dask_address: str | None = None) -> Summary:
     """Process what is new or stale in the store (or ``doc_ids``), batches on ``workers`` / a Dask cluster."""
-    from pipeline.process import process_store
+    with open_existing(store_root) as store:  # refused before anything heavy is loaded
+        from pipeline.process import process_store
 
-    runner = batch_runner(workers, dask_address)
-    try:
-        with open_existing(store_root) as store:
+        runner = batch_runner(workers, dask_address)
+        try:
             report = process_store(store, doc_ids=doc_ids, force=force, runner=runner)
-    finally:
-        close = getattr(runner, "close", None)
-        if close:
-            close()
+        finally:
+            close = getattr(runner, "close", None)
+            if close:
+                close()
     logger().info("process: %s", report)
     return Summary(documents=report.processed + report.skipped, processed=report.processed,
                    up_to_date=report.skipped, unchanged=report.skipped, failed=len(report.with_errors),
@@ -248,6 +248,7 @@ def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, 
                formats: list[str] | None = None, run: dict | None = None) -> Summary:
     """Write the findings of ``doc_ids`` (or of ``sources``, or the whole store) to ``out_dir``."""
     from pipeline.store import CorpusStore
+
     check_formats(formats)
     with open_existing(store_root) as store:
         if sources is not None and doc_ids is None:
