@@ -106,9 +106,16 @@ def _after_last_by(tokens) -> str:
     return text.rsplit("由", 1)[-1]
 
 
+CLAUSE_BEFORE_HOLDER = re.compile(r"^.*(?:[“”\"「」]|成立|启动|建立|实行|推行|高规格|统领|以)(?=.)")
+"""What a clause says before the holder it names: 广东“链长制”正式启动省长 → 省长, 高规格成立以省领导 → 省领导."""
+
+
 def clean_holder(text: str) -> str:
     text = LEAD_IN.sub("", strip_marker(text.strip(" “”\"「」")))
     text = LEAD_IN.sub("", TRAIL.sub("", text)).strip(" “”\"「」")
+    text = CLAUSE_BEFORE_HOLDER.sub("", text).strip(" 、，,")
+    if re.search(r"[以由、]$", text):
+        return ""  # the clause ends before a holder is named (统领、以…)
     if text.endswith(("）", ")")) and text.count("（") + text.count("(") < text.count("）") + text.count(")"):
         text = text[:-1]  # a closing bracket of the surrounding clause, not of the holder
     return "" if NO_VALUE.match(text) or ROLE_WORDS_IN_HOLDER.match(text) or len(text) > 40 else text
