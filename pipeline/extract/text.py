@@ -255,10 +255,17 @@ def split_items(text: str) -> list[str]:
         first_counted = next(i for i, m in enumerate(openers) if m)
         items = [trim_to_count(p) for p in raw[first_counted:]]  # 聚焦产业链，制定一个…: the lead-in clause goes
         items = [part for item in items for part in re.split(rf"(?:以及|和|及|与)(?={COUNTED.pattern})", item)]
-        return unique(normalise_item(i) for i in items if normalise_item(i))
+        return unique(_balanced(normalise_item(i)) for i in items if normalise_item(i))
     if raw and len(raw) >= 2:
         raw[-1:] = [p for p in re.split(r"以及|和|及", raw[-1]) if p]  # …、招商目标清单和技术攻关清单
-    return unique(normalise_item(p) for p in raw if normalise_item(p))
+    return unique(_balanced(normalise_item(p)) for p in raw if normalise_item(p))
+
+
+def _balanced(item: str) -> str:
+    """An item without a closing bracket that belongs to the sentence around the list (…一套提升方案）)."""
+    while item[-1:] in ("）", ")") and item.count("（") + item.count("(") < item.count("）") + item.count(")"):
+        item = item[:-1]
+    return item
 
 
 def unique(items: Iterable[str]) -> list[str]:
