@@ -30,6 +30,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 KEEP_PREVIOUS = 2  # complete exports kept besides the current one (readers may still be reading them)
+MIN_AGE_S = 600  # a complete export younger than this is never pruned: another export may be about to link it
 STALE_PARTIAL_S = 24 * 3600  # an unfinished folder this old belongs to an export that died
 COMPLETE_MARKER = "manifest.json"  # written last: a folder holding it is a complete export
 
@@ -108,5 +109,6 @@ def prune(out: Path) -> None:
         elif time.time() - folder.stat().st_mtime > STALE_PARTIAL_S:
             shutil.rmtree(folder, ignore_errors=True)
     for folder in sorted(complete, key=lambda f: f.name, reverse=True)[KEEP_PREVIOUS:]:
-        if not folder.name.startswith("previous-"):  # never delete a user's pre-existing folder
+        # never delete a user's pre-existing folder, nor one a concurrent export may be about to publish
+        if not folder.name.startswith("previous-") and time.time() - folder.stat().st_mtime > MIN_AGE_S:
             shutil.rmtree(folder, ignore_errors=True)
