@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +27,7 @@ from pipeline.export import (
     neutralise_formulas,
     write_findings,
 )
-from pipeline.exports.outdir import runs_dir
+from pipeline.exports.outdir import prune, runs_dir
 from pipeline.formats import PDF
 from pipeline.manifest import RunInfo, read_manifest
 from pipeline.models import DocumentMeta, RawDocument, RawPart
@@ -325,3 +326,32 @@ def test_run_input_then_export_xlsx_html_through_the_cli(tmp_path: Path) -> None
     manifest = read_manifest(out / "manifest.json")
     assert set(manifest["formats"]) >= {"csv", "parquet", "xlsx", "html"}
     assert manifest["counts"]["documents"] == len(_read(out / "documents.csv")) > 0
+
+
+def test_old_exports_are_pruned_recent_and_foreign_ones_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runs = runs_dir(out)
+    runs.mkdir()
+    day_ago = time.time() - 2 * 24 * 3600
+    names = [f"2026010{i}T000000Z-x" for i in range(1, 6)]
+    for name in names:
+        (runs / name).mkdir()
+        (runs / name / "manifest.json").write_text("{}")
+        os.utime(runs / name, (day_ago, day_ago))
+    (runs / "previous-20250101T000000Z-1").mkdir()  # a user's old plain folder, moved aside: never deleted
+    os.utime(runs / "previous-20250101T000000Z-1", (day_ago, day_ago))
+    (runs / "20251231T000000Z-dead").mkdir()  # unfinished, a day old: an export that died
+    os.utime(runs / "20251231T000000Z-dead", (day_ago, day_ago))
+    (runs / "20270101T000000Z-busy").mkdir()  # unfinished and fresh: an export still writing
+    (runs / "20270102T000000Z-young").mkdir()
+    (runs / "20270102T000000Z-young" / "manifest.json").write_text("{}")  # complete, about to be linked
+    os.symlink(runs.name + "/" + names[0], out)  # the oldest is the current one
+    prune(out)
+    kept = {p.name for p in runs.iterdir()}
+    assert kept == {names[0], "20270102T000000Z-young", names[4], "previous-20250101T000000Z-1",
+                    "20270101T000000Z-busy"}, "current, the two newest, the user's folder, the unfinished fresh one"
+    for name in names[1:4]:
+        (runs / name).mkdir()
+        (runs / name / "manifest.json").write_text("{}")  # complete but recent: too young to prune
+    prune(out)
+    assert {p.name for p in runs.iterdir()} == kept | set(names[1:4])

@@ -102,13 +102,13 @@ def prune(out: Path) -> None:
     current = Path(os.path.realpath(out))
     complete: list[Path] = []
     for folder in runs.iterdir():
-        if not folder.is_dir() or folder == current:
-            continue
+        if not folder.is_dir() or folder == current or folder.name.startswith("previous-"):
+            continue  # previous-…: a plain output folder from before this layout, moved aside; the user's to delete
         if (folder / COMPLETE_MARKER).exists():
             complete.append(folder)
         elif time.time() - folder.stat().st_mtime > STALE_PARTIAL_S:
             shutil.rmtree(folder, ignore_errors=True)
-    for folder in sorted(complete, key=lambda f: f.name, reverse=True)[KEEP_PREVIOUS:]:
-        # never delete a user's pre-existing folder, nor one a concurrent export may be about to publish
-        if not folder.name.startswith("previous-") and time.time() - folder.stat().st_mtime > MIN_AGE_S:
+    exports = sorted(complete, key=lambda f: f.name, reverse=True)  # names start with the UTC time: newest first
+    for folder in exports[KEEP_PREVIOUS:]:
+        if time.time() - folder.stat().st_mtime > MIN_AGE_S:  # a concurrent export may be about to link it
             shutil.rmtree(folder, ignore_errors=True)
