@@ -35,7 +35,7 @@ from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, 
                                    normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
 
-CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
+CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:名|位)链长|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
 """The mechanism is stated.  Deliberately not bare 链长: 产业链长、环节多 means "the chain is long"."""
 
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
@@ -44,7 +44,7 @@ MECHANISM_SUFFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:工作法|机制|模式|架构|�
 QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{1,24})[”\"」’]")
 UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「‘\w])(?:{NUMERAL}(?:个一|位一体)|(?:{NUMERAL}|双)(?:链长|长)制)")
 COUNTED_SLOGAN = re.compile(
-    rf"^(?:{NUMERAL}|[Nn])\s*(?:个|位|张|条|项|大|链|图|单|库|员|级|维|清单|方面|核心|抓手)|^一链一|^双"
+    rf"^(?:{NUMERAL}|[Nn])\s*(?:个|位|张|条|项|大|链|长|图|单|库|员|级|维|清单|方面|核心|抓手)|^一链一|^双"
     r"|^[^+＋\s]{1,6}(?:\s*[+＋]\s*[^+＋\s]{1,6})+$")
 """A slogan: a count (九个一, 三链融合, 双链长, 一链一策) or parts joined by + (3+3+N, 总链长+链长+链主)."""
 COUNT_OF_SLOGAN = re.compile(rf"^({NUMERAL})(?:个一|位一体|链?长制|大\w{{0,4}}|项\w{{0,4}}|个(?:核心|重点|关键)\w{{0,4}})$|^(双)\w{{1,3}}$")
