@@ -271,3 +271,10 @@ def test_real_excerpts_train_the_classifier_and_the_test_split_is_refused():
     test_file = next(file for file, (_, part) in split.items() if part == "test")
     with pytest.raises(MissingSourceError, match="not a train-split"):
         load_text(f"excerpt:{test_file}")
+
+
+def test_a_local_programme_of_major_projects_is_not_national_mobilisation():
+    """我市/我区 is 本市/本区 in the first person: a city's own major projects are not the national mode."""
+    rules = RULES["national_system"]
+    assert not sentence_hit("我市将推进重大科技项目组织管理改革，贯彻国务院有关部署。", rules).qualifies
+    assert sentence_hit("国务院将推进重大科技项目组织管理改革，在全国统筹部署。", rules).qualifies

@@ -120,7 +120,7 @@ RULES: dict[str, ModeRules] = {
         vetoes=re.compile(r"体育|奥运|竞技|金牌|运动员|运动队|赛事"),
         # …nor is linking to them, or a province's or city's own programme (the mode is nation-wide mobilisation)
         passive=re.compile(r"申报|在研|不得|列入|配套|奖励|补助|补贴|到账|国拨|争取|参与|参加|承担|衔接|"
-                           r"本市|本省|本区|市、区|[省市区县]人民政府|[省市]科技重大|[省市]重大科技|省级|市级"),
+                           r"本市|本省|本区|我市|我省|我区|我县|市、区|[省市区县]人民政府|[省市]科技重大|[省市]重大科技|省级|市级"),
         scope=re.compile(r"国家|全国|中央|2030|国务院|中华人民共和国|我国|国内"),
         baseline=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "重大专项", "北斗", "C919"),
         detail=re.compile(r"举国|集中力量|重大专项|重大工程|重大科技项目|国家实验室|联合攻关|协同攻关|全国一盘棋"),
