@@ -19,6 +19,7 @@ from pipeline.exports.columns import COLUMNS
 
 MAX_WIDTH = 60  # characters; longer cells are cut off visually (the full text is in the cell)
 MIN_WIDTH = 6
+MAX_ROWS = 1_048_575  # Excel's sheet limit (1,048,576 rows) less the header: longer tables are cut, the CSV has all
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML 1.0 cannot hold
 OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
            "nan_inf_to_errors": True}
@@ -32,7 +33,7 @@ def write_workbook(findings, manifest: Mapping[str, object], path: Path) -> Path
     bold = book.add_format({"bold": True})
     _write_readme(book.add_worksheet("README"), bold, findings, manifest)
     for name, table in findings.all_tables().items():
-        _write_table(book.add_worksheet(name), bold, neutralise_formulas(table))
+        _write_table(book.add_worksheet(name), bold, neutralise_formulas(table.head(MAX_ROWS)))
     book.close()
     return path
 
@@ -87,7 +88,9 @@ def _write_readme(sheet, bold, findings, manifest: Mapping[str, object]) -> None
     ]
     lines += [([label, "" if value is None else str(value)], False) for label, value in facts]
     lines += [([], False), (["rows per table"], True)]
-    lines += [([name, count], False) for name, count in dict(manifest.get("counts", {})).items()]
+    lines += [([name, count] + ([f"sheet holds the first {MAX_ROWS:,} rows (Excel's limit); {name}.csv has all"]
+                                if count > MAX_ROWS else []), False)
+              for name, count in dict(manifest.get("counts", {})).items()]
     lines += [([], False), (["sheet", "column", "meaning"], True)]
     lines += [([name, column, COLUMNS.get(name, {}).get(column, "")], False)
               for name, table in findings.all_tables().items() for column in table.columns]
