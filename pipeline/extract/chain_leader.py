@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
 from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
-from pipeline.extract.learned import VERBS, Judge, chain_features, component_features, concept_features, default_judge, holder_features
+from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import RoleClaim, role_claims
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
@@ -138,6 +138,8 @@ class _Draft:
         """The judge's most probable reading of a name that it keeps ('' when it keeps none), with its probability."""
         best, best_probability = "", -1.0
         for variant, dropped in _name_variants(name):
+            if is_function_word(variant):
+                continue
             features = chain_features(variant, source, sentence, size, position, promised, dropped, known_share)
             probability = self.judge.probability("chain", features)
             if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:

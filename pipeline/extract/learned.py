@@ -63,6 +63,14 @@ def _word_tags() -> Mapping[str, str]:
     return jieba.posseg.dt.word_tag_tab
 
 
+def is_function_word(text: str) -> bool:
+    """One dictionary word that is a verb, adverb, preposition, pronoun, conjunction, particle, numeral or
+    adjective (根据, 多个, 明确, 优秀): never a chain name, which is a noun phrase."""
+    words = tokenize(text)
+    return len(words) == 1 and _word_tags().get(words[0], "x")[:1] in ("v", "d", "p", "r", "c", "u", "m", "a") \
+        and not _word_tags().get(words[0], "").startswith("vn")
+
+
 def tag_features(text: str) -> Features:
     """Parts of speech of a candidate's words: a chain name is a noun phrase (新能源/n 汽车/n); fragments of
     prose are verbs, adjectives, pronouns or numerals (做好/v, 优秀/a, 多个/m, 根据/p)."""

@@ -130,8 +130,10 @@ def industry_names() -> frozenset[str]:
 
 
 def normalise_chain(name: str) -> str:
-    """Canonical chain name: no quotes, brackets, 等…, leading verbs or 产业链/产业集群/产业 suffix."""
-    name = CHAIN_PREFIXES.sub("", CHAIN_NOISE.sub("", CHAIN_NOISE.sub("", name.strip())))
+    """Canonical chain name: no quotes, brackets, 等…, leading verbs or 产业链/产业集群/产业 suffix; a bracket
+    left open by the list around it (乘用车(新能源…) ends the name."""
+    name = re.sub(r"[（(][^）)]*$", "", name.strip())
+    name = CHAIN_PREFIXES.sub("", CHAIN_NOISE.sub("", CHAIN_NOISE.sub("", name)))
     stripped = CHAIN_NOISE.sub("", CHAIN_SUFFIXES.sub("", name))  # the count may precede the suffix: 三条产业链
     return stripped if len(stripped) >= 2 else name
 
