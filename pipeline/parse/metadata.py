@@ -357,21 +357,36 @@ def _is_doc_number_line(line: str) -> bool:
 
 
 _BYLINE = re.compile(r"^((本报|新华社)?记者|通讯员|来源[：:]|信息来源[：:]|作者[：:]|编辑[：:]|发布时间[：:]|原文链接[：:]|点击查看)")
-_HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十百\d]+[章节条])")
+_HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十百\d]+[章节条]"
+                      r"|\d{1,2}[.．、](?!\d)|(摘要|前言|引言|目录|序言)$|[、，。；：])")
+"""A heading or a list item (一、 （二） 第三条 1. 摘要), or a line starting with punctuation: never a title."""
+_DATED_START = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日")
+_POST_AND_NAME = re.compile(r"(主任|部长|局长|厅长|省长|市长|区长|县长|主席|书记|总理|委员)[\u4e00-\u9fff]{2,3}$")
+"""A speaker's byline under a report's title (国家发展和改革委员会主任某某)."""
+_RELAYED = ("关于", "印发", "转发", "批转")
 
 
 def _title(head: Sequence[str]) -> str:
-    """Title lines at the top: skipped letterheads, marks, tags, bylines; never a heading (一、总体要求)."""
+    """Title lines at the top: skipped letterheads, marks, tags, bylines; never a heading (一、总体要求).
+
+    A line of prose (a comma, no document type at its end) or one opening
+    with a full date (a speech's "2022年10月28日在…会议上") is no title; an
+    organ-only line is part of one only when the next line goes on with 关于/印发.
+    """
     parts: list[str] = []
     seen: set[str] = set()
-    for line in head:
+    for index, line in enumerate(head):
+        if not parts and _is_prose(line) and not _is_title_skip(line):
+            break
         if not parts and (_is_title_skip(line) or _is_doc_number_line(line) or not _title_length(line)
-                          or (normalise_date(line) and len(line) <= 24) or line in seen):
+                          or (normalise_date(line) and len(line) <= 24) or line in seen or _DATED_START.match(line)
+                          or _organ_line_alone(line, head[index + 1:index + 2]) or _POST_AND_NAME.search(line)
+                          or not _HAN.search(line)):  # no Chinese: a registration number (JNCR—2022—0040001)
             continue
         if not parts and _HEADING.match(line):
             break
         if (_is_doc_number_line(line) or line.endswith(("：", ":", "。", "；"))
-                or _HEADING.match(line) or line in seen
+                or _HEADING.match(line) or line in seen or (normalise_date(line) and len(line) <= 24)
                 or (parts and (len(line) > 40 or doc_type_from_title("".join(parts))))):
             break
         parts.append(line)
@@ -381,6 +396,26 @@ def _title(head: Sequence[str]) -> str:
     return "".join(parts) if parts and len("".join(parts)) <= 150 else ""
 
 
+def _is_prose(line: str) -> bool:
+    """A sentence of body text rather than a title: a comma in a long line (one not ending in a document type
+    from 30 characters on)."""
+    return "，" in line and (len(line) > 40 or (len(line) > 30 and not doc_type_from_title(line)))
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _organ_line_alone(line: str, following: Sequence[str]) -> bool:
+    """An issuer's name on a line of its own (a letterhead) that the next line does not continue as a title.
+
+    A line ending in 会 is an organ only as 委员会, 联合会 …: 示范市召开工作推进会 is a news title.
+    """
+    organs = split_organs(line)
+    if not organs or (following and following[0].startswith(_RELAYED)):
+        return False
+    return not organs[-1].endswith("会") or organs[-1].endswith(("委员会", "联合会", "管委会", "协会", "学会", "商会"))
+
+
 def _title_length(line: str) -> bool:
     """Short enough for a title line: 80 characters, or up to 150 when it ends in a document type and has no 。."""
     return len(line) <= 80 or (len(line) <= 150 and "。" not in line and bool(doc_type_from_title(line)))
@@ -388,7 +423,8 @@ def _title_length(line: str) -> bool:
 
 _HEADER_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:].{1,30}$")
 """A short labelled header line a portal puts above the title: 有效性：有效, 日期：2016-12-28 12:18, 来源：…"""
-_MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动公开）?|[特加]急|机密|秘密|[（(]?第\d+号[）)]?)$")
+_MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动公开）?|[特加]急|机密|秘密|[（(]?第\d+号[）)]?)$"
+                    r"|^附件\s*\d*\s*[：:].")
 
 
 def _is_title_skip(line: str) -> bool:
