@@ -106,6 +106,9 @@ def _errors_as_one_line() -> Iterator[None]:
         yield
     except typer.Exit:
         raise
+    except KeyboardInterrupt:  # what was stored stays stored; a rerun resumes
+        typer.echo("policy-miner: interrupted", err=True)
+        raise typer.Exit(130) from None
     except UsageError as exc:
         typer.echo(f"policy-miner: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from pipeline.config import SOURCES_FILE
+
 if TYPE_CHECKING:
     from pipeline.store import CorpusStore
-
-from pipeline.config import SOURCES_FILE
 
 log = logging.getLogger("policy_miner")
 T = TypeVar("T")
@@ -302,7 +302,7 @@ def run_job(input_dir: str | None, out_dir: str, store_root: str, sources: list[
            "sources": sources or [], "keywords": keywords or [], "max_docs": max_docs, "started_at": started}
     exported = export_job(store_root, out_dir, doc_ids=gathered.doc_ids, formats=formats, run=run)
     gathered.processed, gathered.up_to_date = processed.processed, processed.up_to_date
-    gathered.failed += processed.failed
+    gathered.failed += exported.failed  # files refused on the way in + documents whose result carries an error
     gathered.workers = processed.workers
     gathered.written = exported.written
     return gathered
