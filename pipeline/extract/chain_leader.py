@@ -373,7 +373,7 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
         if kept:
             scheme.concept = best.concept.text
             scheme.cite("concept", _evidence(doc, best.sentence))
-        modelled = next((c for _, _, c in scored if c.model and (c is best or not kept)), None)
+        modelled = best if kept and best.model else None
         if modelled:
             _take_model(doc, scheme, modelled.model, modelled.concept.count)
     for sentence in paragraphs:
