@@ -423,7 +423,7 @@ def _title_length(line: str) -> bool:
 
 _HEADER_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[：:].{1,30}$")
 """A short labelled header line a portal puts above the title: 有效性：有效, 日期：2016-12-28 12:18, 来源：…"""
-_MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动公开）?|[特加]急|机密|秘密|[（(]?第\d+号[）)]?)$"
+_MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动公开）?|[特加]急|机密|秘密|[（(]?第\d+号[）)]?|文件)$"
                     r"|^附件\s*\d*\s*[：:].")
 
 
