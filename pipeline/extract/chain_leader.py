@@ -21,7 +21,6 @@ A document only yields schemes when it states the mechanism (链长制, 总链�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
@@ -369,13 +368,12 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
             scored.sort(key=lambda item: (-item[0], item[2].position))
         else:
             scored.sort(key=lambda item: item[2].rank(), reverse=True)
-        probability, kept, best = scored[0]
+        _, kept, best = scored[0]
         if kept:
             scheme.concept = best.concept.text
             scheme.cite("concept", _evidence(doc, best.sentence))
-        modelled = best if kept and best.model else None
-        if modelled:
-            _take_model(doc, scheme, modelled.model, modelled.concept.count)
+            if best.model:  # a rejected slogan's list is no model
+                _take_model(doc, scheme, best.model, best.concept.count)
     for sentence in paragraphs:
         scheme = draft(sentence_region.get(sentence.index, ""))
         if not scheme.model and CUE.search(sentence.text) and (items := _counted_enumeration(sentence.text)):
