@@ -278,3 +278,13 @@ def test_a_local_programme_of_major_projects_is_not_national_mobilisation():
     rules = RULES["national_system"]
     assert not sentence_hit("我市将推进重大科技项目组织管理改革，贯彻国务院有关部署。", rules).qualifies
     assert sentence_hit("国务院将推进重大科技项目组织管理改革，在全国统筹部署。", rules).qualifies
+
+
+def test_a_headline_first_line_stands_for_a_missing_title(model):
+    """A repost whose headline is only the first line of the text: the rules read that line as the title."""
+    text = ("科技重大专项：举国协同结硕果\n"
+            "五年来，我国科技重大专项在集成电路、新药创制等领域结出硕果。\n"
+            "十余个重大专项陆续通过专家组评估，一批成果投入应用。\n"
+            "专家表示，重大专项组织实施的经验值得总结。")
+    result = classify(segment_text("headline", text), model)
+    assert "national_system" in result.labels, [(r.mode, r.score) for r in result.results]

@@ -62,7 +62,7 @@ def feature_fingerprint() -> str:
             "rules": {m: [r.strong, r.contextual, r.weak, r.action.pattern, r.blockers.pattern, r.vetoes.pattern,
                           r.passive.pattern, r.scope.pattern, r.detail.pattern, r.mobilisation.pattern]
                       for m, r in RULES.items()},
-            "document": [MENTION.pattern, CLAUSE.pattern, REPORTING_GENRE.pattern, RETROSPECTIVE.pattern,
+            "document": [HEADLINE_CHARS, MENTION.pattern, CLAUSE.pattern, REPORTING_GENRE.pattern, RETROSPECTIVE.pattern,
                          DESCRIBED_SENTENCES, DESCRIBED_SHARE]}
     return hashlib.sha256(json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -103,7 +103,7 @@ class CueView:
     def rule_features(self, rules: ModeRules) -> list[float]:
         hits = self.hits
         qualifying = [h for h in hits if h.qualifies]
-        title = self.doc.meta.title
+        title = document_title(self.doc)
         return [math.log1p(len(qualifying)), math.log1p(sum(h.strong for h in hits)),
                 math.log1p(sum(h.contextual for h in qualifying)), math.log1p(sum(h.blocked for h in hits)),
                 math.log1p(sum(h.vetoed for h in hits)), math.log1p(sum(h.passive and h.contextual > 0 for h in hits)),
@@ -113,11 +113,25 @@ class CueView:
 
 def cue_view(doc: SegmentedDocument, mode: str) -> CueView:
     rules = RULES[mode]
-    heading = f"{doc.meta.title} {doc.meta.issuer}"
+    title = document_title(doc)
+    heading = f"{title} {doc.meta.issuer}"
     picked = [(s, sentence_hit(s.text, rules, heading)) for s in doc.sentences if rules.cue.search(s.text)]
     qualifying = [s.index for s, h in picked if h.qualifies]
     return CueView(doc, tuple(s for s, _ in picked), tuple(h for _, h in picked),
-                   prominence([s.text for s in doc.sentences], qualifying, rules, doc.meta.title))
+                   prominence([s.text for s in doc.sentences], qualifying, rules, title))
+
+
+HEADLINE_CHARS = 40
+"""A first line this short and without end punctuation reads as a headline."""
+
+
+def document_title(doc: SegmentedDocument) -> str:
+    """The title the rules read: the metadata's, else a headline-like first line (news pages and reposts often
+    carry their headline only as the first line of the text, where metadata parsing may not take it)."""
+    if doc.meta.title or not doc.sentences:
+        return doc.meta.title
+    first = doc.sentences[0].text
+    return first if len(first) <= HEADLINE_CHARS and not first.endswith(("。", "！", "？", "；", "，")) else ""
 
 
 @dataclass(frozen=True)
