@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline.models import DocumentMeta, Table
 from pipeline.parse.text import is_traditional, normalise, to_simplified
 from pipeline.segment import MAX_SENTENCE_CHARS, segment_text, spacy_doc, split_sentences, tokenize
-from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
+from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS, segmenter_words
 
 
 def test_domain_terms_are_single_tokens() -> None:
@@ -69,8 +69,10 @@ def test_segmentation_writes_no_dictionary_cache_to_tmp(tmp_path) -> None:
 
 
 def test_lexicon_and_vocabulary_terms_stay_whole() -> None:
-    """A cue term in pipeline.vocabulary is a word of the segmenter too (one vocabulary, seen everywhere)."""
-    for term in (*ROLE_TERMS, *MODE_TERMS):
+    """A cue term in pipeline.vocabulary (roles, mechanism names, the classifier's strong and contextual cues) is a
+    word of the segmenter too: one vocabulary, seen everywhere."""
+    assert {*ROLE_TERMS, *MODE_TERMS} <= set(segmenter_words())
+    for term in segmenter_words():
         assert tokenize(f"各地{term}要落实") == ["各地", term, "要", "落实"], term
 
 
