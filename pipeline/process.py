@@ -16,7 +16,9 @@ only this process writes to the store, result by result, as batches finish.
 One document failing never stops the run: its error is stored with it.  A
 batch whose worker died (out of memory, killed) is retried document by
 document, so only the document that kills a worker is lost, and that one is
-recorded with the reason.
+recorded with the reason.  A batch that fails by raising (a worker that cannot
+load the model, say) is not any document's fault: the run stops with that
+error and records nothing against the documents.
 """
 
 from __future__ import annotations
@@ -307,6 +309,14 @@ def process_store(store: CorpusStore, *, doc_ids: Iterable[str] | None = None, f
     return report
 
 
+WORKER_LOST = frozenset({"KilledWorker", "CommClosedError", "CrashedRun", "CancelledError", "FutureCancelledError"})
+
+
+def worker_lost(error: BaseException) -> bool:
+    """Did the batch fail because its worker process died (Dask, Prefect), rather than by raising?"""
+    return any(cls.__name__ in WORKER_LOST for cls in type(error).__mro__)
+
+
 def _save_outcomes(store: CorpusStore, outcomes: Iterable[tuple[Batch, BatchOutcome | BaseException]],
                    version: str, report: ProcessReport, advance: Callable[[int], None]) -> list[Batch]:
     """Save each finished batch's results; return the failed batches of several documents (to retry one by one).
@@ -316,6 +326,11 @@ def _save_outcomes(store: CorpusStore, outcomes: Iterable[tuple[Batch, BatchOutc
     """
     retry = []
     for batch, outcome in outcomes:
+        if isinstance(outcome, BaseException) and not worker_lost(outcome):
+            # not one document's fault (process_safely catches those): a worker that cannot load the model or
+            # import the code fails every batch alike, and must not be recorded against every document
+            raise RuntimeError(f"a process batch failed on {len(batch.documents)} documents: "
+                               f"{type(outcome).__name__}: {outcome}") from outcome
         if isinstance(outcome, BaseException):
             if len(batch.documents) > 1:
                 retry.append(batch)

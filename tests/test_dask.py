@@ -133,3 +133,27 @@ def test_a_worker_dying_on_one_document_costs_only_that_document(tmp_path: Path,
         assert "worker lost on this document" in results[killer].errors[0]
         assert all(r.classification is not None for doc_id, r in results.items() if doc_id != killer)
         assert [e.doc_id for e in store.errors() if e.stage == "process"] == [killer]
+
+
+def test_a_worker_that_cannot_work_stops_the_run_and_blames_no_document(tmp_path: Path, folder: Path,
+                                                                       cluster: str) -> None:
+    with CorpusStore(tmp_path / "store") as store:
+        ingest_folder(store, folder)
+
+        def broken_worker(batch):  # as a worker whose model files do not match its code
+            raise RuntimeError("mode classifier in models/ does not match this code")
+
+        class BrokenRunner:
+            def __init__(self, runner):
+                self.runner = runner
+
+            def map(self, fn, batches):
+                return self.runner.map(broken_worker, batches)
+
+        runner = make_runner(dask_address=cluster)
+        try:
+            with pytest.raises(RuntimeError, match="does not match this code"):
+                process_store(store, runner=BrokenRunner(runner))
+        finally:
+            runner.close()
+        assert list(store.results()) == [] and not [e for e in store.errors() if e.stage == "process"]
