@@ -207,6 +207,7 @@ def drop_joined(names: Sequence[str]) -> list[str]:
 def is_chain_name(name: str) -> bool:
     """Plausible chain name: 2–16 characters, not a clause, a counted item or a bare chain noun."""
     return (2 <= len(name) <= 16 and not re.search(r"[，。；：:！？]|^[\d一二三四五六七八九十]+$|[和与及、的]$", name)
+            and not re.search(rf"{NUMERAL}(?:个|名|位|家|条|批|项)$|^(?:投向|选派|围绕|面向|依托|瞄准)", name)
             and not re.match(rf"^(?:即|{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|大))", name)
             and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|其他)", name)
             and not re.search(r"实施|推进|加快|建立|开展|支持|提升|要求|担任|负责|研究|制定|组建|承担|会同|确定|融合|协调|"
