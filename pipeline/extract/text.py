@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from pipeline.regions import region_words
+from pipeline.regions import find_mentions, region_words
 from pipeline.segment import load_lexicon
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "双": 2}
@@ -231,7 +231,14 @@ def chain_name(raw: str) -> str:
     while (match := region_alias_pattern().match(text)) and len(text) > match.end() + 1:
         text = text[match.end():]
     name = normalise_chain(text)
-    return name if is_chain_name(name) else ""
+    return name if is_chain_name(name) and not _is_place(name) else ""
+
+
+def _is_place(name: str) -> bool:
+    """The whole name is a place (南京江北新区, 开发区 names): a region, not a chain."""
+    mentions = find_mentions(name)
+    return bool(mentions) and mentions[0].start == 0 and mentions[-1].end == len(name) and \
+        all(m.division is not None for m in mentions) and re.search(r"(?:省|市|区|县|新区|开发区)$", name) is not None
 
 
 COUNTED = re.compile(rf"{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|抓|大|只|本|家)")
