@@ -208,8 +208,8 @@ class _SourceCrawl:
             except FetchError as error:
                 failures.append(_describe(error, link.url))
                 transient = transient or not error.permanent
-        document = RawDocument(doc_id=doc_id, source=self.source.name, url=item.url, parts=tuple(parts),
-                               meta=item.meta, fetched_at=now_iso())
+        document = RawDocument(doc_id=doc_id, source=self.source.name, url=self.source.cited_url(item.url),
+                               parts=tuple(parts), meta=item.meta, fetched_at=now_iso())
         self._count(self.store.upsert_document(document))
         self._record(failures, doc_id, replace=True)
         if not transient and item.fingerprint:  # done, even if some attachments failed for good
@@ -277,8 +277,8 @@ class _SourceCrawl:
                                             last_modified=response.last_modified, sha256=sha256,
                                             media_type=response.media_type))
         name = safe_filename(response.filename or urlsplit(response.url).path) if role == "attachment" else ""
-        part = RawPart(role=role, url=url, sha256=sha256, media_type=response.media_type, filename=name,  # type: ignore[arg-type]
-                       size=len(response.content))
+        part = RawPart(role=role, url=self.source.cited_url(url), sha256=sha256,  # type: ignore[arg-type]
+                       media_type=response.media_type, filename=name, size=len(response.content))
         return _Download(part, response)
 
     # -- bookkeeping -------------------------------------------------------------------------

@@ -309,6 +309,26 @@ def test_bundled_sample_site_crawls_completely(store: CorpusStore) -> None:
     assert {d.meta.title for d in store.documents()} == expected
 
 
+def test_sample_documents_are_cited_by_their_site_path_not_the_mirror(store: CorpusStore, tmp_path: Path) -> None:
+    """The mirror's port is dead after the run: stored URLs are the site paths, ids as before; exports carry no port."""
+    if not (SAMPLE_DIR / "site").is_dir():
+        pytest.skip("the sample site is not built")
+    with serve_sample_site() as base:
+        sources = load_sources(names=["sample"], overrides={"mirror": base})
+        refresh(store, sources)
+    documents = store.documents()
+    assert documents
+    urls = [d.url for d in documents] + [p.url for d in documents for p in d.parts]
+    assert not [u for u in urls if "127.0.0.1" in u]
+    for url in urls:
+        assert url.startswith("corpora/sample/site/") and (PROJECT_ROOT / url).is_file(), url
+    by_source = {s.name: s for s in sources}
+    for document in documents:  # ids are still those of the fetched (base_url-relative) URL
+        source = by_source[document.source]
+        fetched = source.base_url + document.url.removeprefix(source.canonical_base)
+        assert document.doc_id == doc_id(source, fetched)
+
+
 def test_attachments_that_fail_for_good_are_not_fetched_on_every_run(portals: Portals, store: CorpusStore) -> None:
     source = one(portals, "replay-gkmlpt")
     page_path, pdf, xlsx = ("/gkmlpt/content/5/5001/post_5001.html", "/gkmlpt/files/chains-5001.pdf",

@@ -48,6 +48,7 @@ class SourceConfig:
     name: str  # unique; part of every doc id, so never rename a crawled source
     kind: str
     base_url: str  # document ids are URLs relative to this
+    canonical_base: str = ""  # where documents under base_url are cited (base_url is a mirror): see cited_url
     group: str = ""  # "sample", "national", "provincial", "municipal" …; load_sources(names=…) accepts groups
     region: str = ""  # fills DocumentMeta.region, e.g. 广东省
     description: str = ""
@@ -67,6 +68,14 @@ class SourceConfig:
     def url(self, relative: str) -> str:
         """An option URL resolved against base_url (absolute URLs pass through)."""
         return urljoin(self.base_url, relative)
+
+    def cited_url(self, url: str) -> str:
+        """The URL a document or attachment fetched from ``url`` is stored and cited by: ``url`` itself, or, when
+        the source is crawled through a mirror (the sample site on a random local port, dead after the run),
+        ``url`` under ``canonical_base`` instead of ``base_url``.  Ids still come from :meth:`doc_key`."""
+        if self.canonical_base and url.startswith(self.base_url):
+            return self.canonical_base + url[len(self.base_url):]
+        return url
 
     def doc_key(self, url: str) -> str:
         """``name:url`` with the URL made relative to base_url (or, on the same host, to its root:
@@ -197,9 +206,12 @@ def _source(table: Any, index: int, defaults: Mapping[str, Any], locator: _Locat
     base_url = table["base_url"]
     if not base_url.endswith("/"):
         base_url += "/"  # so relative option URLs resolve under it, not beside it
+    canonical_base = table.get("canonical_base", "")
+    if isinstance(canonical_base, str) and canonical_base and not canonical_base.endswith("/"):
+        canonical_base += "/"  # it stands in for base_url, which ends in "/"
     config = _validate(
         SourceConfig,
-        {**{k: v for k, v in table.items() if k in common}, "base_url": base_url,
+        {**{k: v for k, v in table.items() if k in common}, "base_url": base_url, "canonical_base": canonical_base,
          "politeness": politeness, "options": options, "line": locator.source_line(index)},
         locator, index,
     )
