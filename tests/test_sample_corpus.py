@@ -17,6 +17,7 @@ from pathlib import Path
 import docx
 import lxml.html
 import pdfplumber
+from pdfplumber.utils.exceptions import PdfminerException
 import pytest
 from scripts import load_script
 
@@ -152,7 +153,7 @@ def test_broken_attachments_cannot_be_read():
     (source, corrupt), = attachments_of("corrupt-pdf")
     data = site_file(source, corrupt).read_bytes()
     assert data.startswith(b"%PDF-")
-    with pytest.raises(Exception), pdfplumber.open(io.BytesIO(data)) as pdf:
+    with pytest.raises(PdfminerException), pdfplumber.open(io.BytesIO(data)) as pdf:
         [p.extract_text() for p in pdf.pages]
     (source, unknown), = attachments_of("unknown")
     assert site_file(source, unknown).read_bytes().startswith(b"Rar!\x1a\x07")

@@ -157,7 +157,7 @@ def evaluate_document_regions(split: str = "train") -> tuple[int, list[tuple[str
         path = str(EXCERPTS_DIR / annotation.file)
         part = RawPart("file", path, hashlib.sha256(data).hexdigest(), "text/plain")
         raw = RawDocument(doc_id=annotation.file, source="ingest:real-excerpts", url=path, parts=(part,))
-        doc = reflow(segment(parse_document(raw, lambda _: data)))
+        doc = reflow(segment(parse_document(raw, lambda _, data=data: data)))
         name = document_region(doc)
         division = lookup(name)
         got = divisions().path(division) if division else name
