@@ -13,7 +13,7 @@ from pipeline import formats
 from pipeline.ingest import ingest_folder
 from pipeline.models import DocumentMeta, RawDocument, RawPart
 from pipeline.parse import parse_document
-from pipeline.parse.metadata import (TextEvidence, clean_title, doc_type_from_title, document_meta, meta_from_text,
+from pipeline.parse.metadata import (TextEvidence, clean_title, complete, doc_type_from_title, document_meta, meta_from_text,
                                      normalise_date, normalise_doc_number, region_from_doc_number, region_from_url,
                                      region_in_text, split_organs, text_evidence)
 from pipeline.parse.text import normalise, rejoin_wrapped, strip_running_lines
@@ -70,6 +70,23 @@ def test_text_metadata_skips_letterhead_and_reads_closing():
     assert meta.doc_number == "示政办发〔2023〕5号"
     assert meta.issuer == "示范省人民政府办公厅"
     assert meta.written_date == "2023-03-08"
+
+
+def test_traditional_character_notice_states_issuer_number_and_date():
+    """A traditional-character copy reads like the simplified original (offsets and length unchanged)."""
+    from opencc import OpenCC
+
+    simplified = ["台州市人民政府办公室", "台政办发〔2022〕9号", "台州市人民政府办公室关于建立重点产业链链长制的通知",
+                  "各县（市、区）人民政府，市政府直属各单位：", "经市政府同意，现就建立产业链链长制有关事项通知如下。",
+                  "由市领导担任链长，市经信局负责日常联络。", "台州市人民政府办公室", "2022年4月18日"]
+    traditional = [OpenCC("s2t").convert(line) for line in simplified]
+    assert traditional != simplified and "辦公室" in traditional[0]  # the copy really is in traditional characters
+    meta = meta_from_text(traditional)
+    assert meta.issuer == "台州市人民政府办公室"
+    assert meta.doc_number == "台政办发〔2022〕9号"
+    assert meta.written_date == "2022-04-18"
+    assert meta.title == "台州市人民政府办公室关于建立重点产业链链长制的通知"
+    assert complete(meta).region == "台州市"
 
 
 def test_character_normalisation():

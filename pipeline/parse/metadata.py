@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 
 from pipeline.models import DocumentMeta
-from pipeline.parse.text import normalise
+from pipeline.parse.text import is_traditional, normalise, to_simplified
 from pipeline.regions import Evidence, lookup, region_fields, resolve_region, site_division
 
 LABELS: dict[str, str] = {
@@ -193,8 +193,14 @@ def text_evidence(paragraphs: Sequence[str]) -> TextEvidence:
     date line, or a lone date line after a sentence): a notice that
     印发/转发 another document closes before the attached text, so its own
     closing comes first, and the attached document's closing never wins.
+
+    A text written in traditional characters is read in simplified ones (character for character, so
+    offsets hold): the organ suffixes, labels and date words below are written in simplified characters,
+    and a traditional copy of a notice would otherwise state no issuer, 文号 or date (issue 9).
     """
     lines = [p.strip() for p in paragraphs if p.strip()]
+    if is_traditional("\n".join(lines)):
+        lines = to_simplified("\n".join(lines)).split("\n")
     head = lines[:20]
     header = _header(head)
     labelled = meta_from_labels([chunk for line in header for chunk in _LABEL_SPLIT.split(line) if chunk])
