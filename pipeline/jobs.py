@@ -94,7 +94,8 @@ class Summary:
     unchanged: int = 0
     processed: int = 0
     up_to_date: int = 0
-    failed: int = 0  # documents (or files) with a recorded error
+    failed: int = 0  # documents with a recorded error (fetch failures of a crawl included)
+    not_ingested: int = 0  # files of an input folder that did not become documents (each recorded with why)
     failed_sources: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     doc_ids: list[str] = field(default_factory=list)
@@ -109,11 +110,13 @@ class Summary:
         counts = {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "processed": self.processed}
         parts = [f"{n} {what}" for what, n in counts.items() if n] + [f"{self.failed} failed"]
         text = f"{self.documents} documents: {', '.join(parts)}"
+        if self.not_ingested:
+            text += f"; {self.not_ingested} file{'s' if self.not_ingested > 1 else ''} not ingested"
         if self.failed_sources:
             text += f"; sources failed: {', '.join(self.failed_sources)}"
         if self.written:
             text += f"; wrote {len(self.written)} files to {Path(self.written[0]).parent}"
-        if self.failed or self.failed_sources:
+        if self.failed or self.failed_sources or self.not_ingested:
             text += " — policy-miner status for details"
         return text
 
@@ -178,8 +181,8 @@ def _ingest(folder: str, store_root: str, follow_outside: bool = False) -> Summa
 
     with CorpusStore(store_root) as store:
         report = ingest_folder(store, Path(folder), follow_outside=follow_outside)
-    return Summary(documents=len(report.doc_ids) + len(report.errors), new=report.new, unchanged=report.unchanged,
-                   failed=len(report.errors), doc_ids=report.doc_ids)
+    return Summary(documents=len(report.doc_ids), new=report.new, unchanged=report.unchanged,
+                   not_ingested=len(report.errors), doc_ids=report.doc_ids)
 
 
 def refresh_job(sources: list[str] | None, keywords: list[str] | None, store_root: str,
@@ -221,7 +224,9 @@ def _refresh_source(store_root: str, source, max_docs: int | None, retry_failed:
     with CorpusStore(store_root) as store, counter(f"refresh {source.name}", max_docs) as advance:
         report = refresh_source(store, source, max_docs=max_docs, progress=lambda name, done: advance(1),
                                 retry_failed=retry_failed)
-    (logger().warning if report.errors else logger().info)("%s: %s", source.name, report)
+    (logger().warning if report.errors else logger().info)(
+        "%s: %d listed, %d new, %d changed, %d unchanged, %d errors", source.name, report.listed, report.new,
+        report.changed, report.unchanged, report.errors)
     return report
 
 
@@ -302,7 +307,7 @@ def run_job(input_dir: str | None, out_dir: str, store_root: str, sources: list[
            "sources": sources or [], "keywords": keywords or [], "max_docs": max_docs, "started_at": started}
     exported = export_job(store_root, out_dir, doc_ids=gathered.doc_ids, formats=formats, run=run)
     gathered.processed, gathered.up_to_date = processed.processed, processed.up_to_date
-    gathered.failed += exported.failed  # files refused on the way in + documents whose result carries an error
+    gathered.failed += exported.failed  # fetch failures of a crawl + documents whose result carries an error
     gathered.workers = processed.workers
     gathered.written = exported.written
     return gathered

@@ -208,8 +208,10 @@ class DaskRunner:
             import dask
             from distributed import Client, LocalCluster
 
-            # distributed sets its loggers to INFO on import: follow the application's level instead
-            logging.getLogger("distributed").setLevel(max(logging.getLogger().getEffectiveLevel(), logging.WARNING))
+            # distributed sets its loggers to INFO on import and warns about slow worker shutdowns: a person
+            # running a command sees its errors only, unless they asked for logs (-v)
+            quiet = logging.getLogger().getEffectiveLevel() > logging.INFO
+            logging.getLogger("distributed").setLevel(logging.ERROR if quiet else logging.INFO)
             if self.address:
                 self._client = Client(self.address, timeout="120s")
             else:
