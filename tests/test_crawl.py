@@ -6,7 +6,6 @@ import csv
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,18 +20,11 @@ from pipeline.mirror import search_response, serve_sample_site
 from replay.portals import GBK_PAGE, SHARED_PDF, SOURCES_TOML, Portals, detail_page, mount, pdf_bytes, read, static
 from replay.server import Computed, Gate, Huge, Reply, ReplayServer, Reset, Slow
 
+pytest_plugins = ["replay.plugin"]  # the `portals` fixture, shared with test_sources.py
+
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS_DIR.parent
 EXPECTED_DOCS = {"replay-gov": 4, "replay-gkmlpt": 3, "replay-jpaas": 2, "replay-jcms": 2, "replay-trs": 3, "replay-hlj": 2}
-
-
-@pytest.fixture
-def portals() -> Iterator[Portals]:
-    server = ReplayServer()
-    mount(server)
-    server.start()
-    yield Portals(server)
-    server.stop()
 
 
 def one(portals: Portals, name: str, **politeness: float) -> SourceConfig:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,8 +17,10 @@ from pipeline.crawl import refresh
 from pipeline.models import RawDocument, RawPart
 from pipeline.parse import parse_part
 from pipeline.store import CorpusStore
-from replay.portals import Portals, mount, pdf_bytes
-from replay.server import Reply, ReplayServer
+from replay.portals import Portals, pdf_bytes
+from replay.server import Reply
+
+pytest_plugins = ["replay.plugin"]  # the `portals` fixture, shared with test_crawl.py
 
 GZ_PAGES = "corpora/shizelengleng__ai-zhengce-tong/docs/policy_sources"
 
@@ -210,15 +211,6 @@ def test_serve_sample_site_serves_files_and_search(tmp_path: Path) -> None:
 
 
 # -- real portal behaviour against the replay server (issue #10) -----------------------------------
-
-@pytest.fixture
-def portals() -> Iterator[Portals]:
-    server = ReplayServer()
-    mount(server)
-    server.start()
-    yield Portals(server)
-    server.stop()
-
 
 def _docs(store: CorpusStore, portals: Portals) -> dict[str, RawDocument]:
     return {d.url.removeprefix(portals.server.base): d for d in store.documents()}
