@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python bench/bench_parse.py
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_segment.py
+	$(BIN)/python bench/bench_regions.py
 
 clean-outputs:
 	rm -rf outputs .outputs.runs  # outputs is a link to the last complete export in .outputs.runs/ (docs/outputs.md)
