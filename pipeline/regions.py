@@ -25,8 +25,10 @@ one line of descent.  A site (portal host, or a region a source states) is the w
 a clear winner in the body inside it (a provincial portal carrying a city's notice) or around it (a
 district portal republishing a city-wide text) takes over, and so does a scope word (我市/全市/本市,
 我省, 我县 …) that points above the site.  The body decides only with one clear winner: mentions in a
-sentence that names several unrelated places are a list in passing and count for nothing, and the
-winner needs at least twice the mentions of any rival.
+sentence that names several unrelated places are a list in passing and count for nothing, the
+winner needs at least twice the mentions of any rival, and a unit inside another wins only when it is
+named at least as often as that one is named itself (a provincial report naming 广州 twice stays 广东省).
+Scope words in the body lift a site, never a place the body names (全省 in a county's report).
 
 API (used by parse/metadata, extract and export)::
 
@@ -592,8 +594,9 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
 
     A sentence naming two or more unrelated places is a list in passing and counts for nothing.  Each
     remaining mention counts for its unit and every unit holding it; the innermost unit whose count is
-    at least two and at least twice that of every unrelated unit wins (a single mention wins only when
-    nothing else is named).  Without a local winner, a text that speaks of 我国 or of central organs
+    at least two and at least twice that of every unrelated unit, and not below the number of times any
+    unit holding it is named itself, wins (a single mention wins only when nothing else, the nation
+    included, is named).  Without a local winner, a text that speaks of 我国 or of central organs
     at least twice, and more often than it names local places outside lists, is about 全国."""
     table = divisions()
     by_sentence: dict[int, list[Division]] = {}
@@ -605,16 +608,19 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
         else:
             by_sentence.setdefault(bisect.bisect(ends, start), []).append(division)
     counts: Counter[Division] = Counter()
-    mentions = 0
+    named: Counter[Division] = Counter()  # mentions of the unit itself, not of units inside it
     for found in by_sentence.values():
         if _unrelated_pair(found):
             continue
-        mentions += len(found)
+        named.update(found)
         for unit in found:
             counts.update(table.lineage(unit))
+    mentions = sum(named.values())
     for unit in sorted(counts, key=lambda d: (-d.depth, -counts[d])):
         rivals = [n for d, n in counts.items() if not table.within(d, unit) and not table.within(unit, d)]
-        if (counts[unit] >= 2 or mentions == 1) and counts[unit] >= 2 * max(rivals, default=0):
+        outweighed = any(named[above] > counts[unit] for above in table.lineage(unit)[1:])
+        if ((counts[unit] >= 2 or (mentions == 1 and not national)) and counts[unit] >= 2 * max(rivals, default=0)
+                and not outweighed):
             return unit
     if national >= 2 and national > mentions:
         return table.by_code[NATIONAL_CODE]
@@ -636,8 +642,8 @@ def resolve_region(evidence: Evidence) -> Resolution:
                          ("title", lambda: _title(evidence.title, context))):
         if (unit := decide()) is not None:
             return Resolution(unit, kind)
-    scope = (_organ_scope(evidence.issuer) or _organ_scope(evidence.closing) or _organ_scope(evidence.title)
-             or _scope_level(evidence.body))
+    organ_scope = _organ_scope(evidence.issuer) or _organ_scope(evidence.closing) or _organ_scope(evidence.title)
+    scope = organ_scope or _scope_level(evidence.body)
     site = next((unit for unit in map(site_division, evidence.site) if unit is not None), None)
     body = _body(evidence.body, (site,) if site else context)
     table = divisions()
@@ -645,8 +651,8 @@ def resolve_region(evidence: Evidence) -> Resolution:
         if body is not None and (table.within(body, site) or table.within(site, body)) and body != site:
             return Resolution(_lift(body, scope) if scope else body, "body")
         return Resolution(_lift(site, scope) if scope else site, "site")
-    if body is not None:
-        return Resolution(_lift(body, scope) if scope else body, "body")
+    if body is not None:  # only an organ's level lifts a place the text names (全省 in a county's report does not)
+        return Resolution(_lift(body, organ_scope) if organ_scope else body, "body")
     return Resolution()
 
 

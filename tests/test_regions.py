@@ -110,6 +110,26 @@ def test_a_list_of_places_in_passing_decides_nothing():
     assert (with_subject.name, with_subject.decided_by) == ("嘉兴市", "body")
 
 
+def test_a_city_named_in_a_provincial_report_does_not_take_it_over():
+    provincial = ("浙江推行链长制。浙江明确省领导担任总链长。杭州聚焦集成电路产业链。杭州设立链长办。"
+                  "浙江将培育标志性产业链。浙江加强统筹。浙江完善考核。")
+    assert resolve_region(Evidence(body=provincial)).name == "浙江省"
+    city = "杭州推行链长制。杭州明确市领导担任总链长。浙江部署产业链工作。杭州设立链长办。"
+    assert resolve_region(Evidence(body=city)).name == "杭州市"
+
+
+def test_a_county_report_speaking_of_the_province_stays_the_county():
+    county = "如东县召开全省重点产业链现场会筹备会。如东县县长担任总链长。全省各地将来观摩，全省经验在此交流。"
+    assert resolve_region(Evidence(body=county)).name == "南通市如东县"
+    by_organ = resolve_region(Evidence(title="省工业和信息化厅负责同志赴如东调研", body=county))
+    assert by_organ.name == "江苏省"  # an organ naming only its level lifts the place it visits
+
+
+def test_one_local_mention_does_not_outweigh_the_nation():
+    found = resolve_region(Evidence(body="我国推行河长制。国务院作出部署。北京市一条河的河长讲述巡河经历。"))
+    assert found.name == "全国"
+
+
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
     site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
     city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"
