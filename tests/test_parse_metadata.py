@@ -89,6 +89,16 @@ def test_traditional_character_notice_states_issuer_number_and_date():
     assert complete(meta).region == "台州市"
 
 
+def test_a_page_opening_with_its_organs_name_alone_names_the_issuer():
+    paragraphs = ["洛阳市人民政府办公室", "各县（市、区）人民政府，市政府各部门：",
+                  "经市政府同意，决定建立重点产业链链长制。现将有关事项通知如下。", "由市长担任总链长。"]
+    meta = meta_from_text(paragraphs)
+    assert meta.issuer == "洛阳市人民政府办公室" and meta.title == ""
+    assert complete(meta).region == "洛阳市"
+    news = meta_from_text(["洛阳市召开产业链推进会", "记者获悉，洛阳市将建立链长制。"])
+    assert news.issuer == ""  # a headline is not an organ's name
+
+
 def test_character_normalisation():
     assert normalise("链长 制 ，第 ３ 批:ＡＢ公司,已 认定") == "链长制，第3批：AB公司，已认定"
     assert normalise("Hello   world 2023 年") == "Hello world 2023年"

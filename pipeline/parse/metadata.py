@@ -216,6 +216,8 @@ def text_evidence(paragraphs: Sequence[str]) -> TextEvidence:
     letterhead = next((x for x in head[:3] if x.endswith(_HEADER_SUFFIX) and split_organs(x[:-2])), "")
     if letterhead:
         issuer_guess = "、".join(split_organs(letterhead[:-2]))
+    elif head and _organ_line_alone(head[0], head[1:2]):  # a page opening with its organ's name alone
+        issuer_guess = "、".join(split_organs(head[0]))
     stated = decree.merged_with(
         DocumentMeta(issuer="、".join(closing.organs) if closing else "",
                      written_date=closing.date if closing else ""))
