@@ -435,10 +435,15 @@ _MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动
                     r"|^附件\s*\d*\s*[：:].")
 
 
+_BREADCRUMB = re.compile(r"^[^>＞›»]{1,20}(?:\s*[>＞›»]\s*[^>＞›»]{1,20})+$")
+"""A site's navigation trail above an article (香港商报官网 > 江西 > 特别报道): the outlet's place is not the text's."""
+
+
 def _is_title_skip(line: str) -> bool:
-    """Lines above a title: 附件N, urgency marks, "…文件" letterheads, tags like 【法宝引证码】, bylines, labels."""
+    """Lines above a title: 附件N, urgency marks, "…文件" letterheads, tags like 【法宝引证码】, bylines, labels,
+    navigation trails."""
     if (_MARKS.match(line) or _TITLE_TAG_LINE.match(line) or _BYLINE.match(line) or label_field(line)
-            or _HEADER_LABEL.match(line)):
+            or _HEADER_LABEL.match(line) or _BREADCRUMB.match(line)):
         return True
     return line.endswith(_HEADER_SUFFIX) and bool(split_organs(line[:-2]))
 
