@@ -28,7 +28,10 @@ district portal republishing a city-wide text) takes over, and so does a scope w
 sentence that names several unrelated places are a list in passing and count for nothing, the
 winner needs at least twice the mentions of any rival, and a unit inside another wins only when it is
 named at least as often as that one is named itself (a provincial report naming 广州 twice stays 广东省).
-Scope words in the body lift a site, never a place the body names (全省 in a county's report).
+Scope words in the body lift a site, never a place the body names (全省 in a county's report).  The
+places a scheme is attached to (the nearest place before 链长制, 总链长 …) are weighed first: a report
+on a city's chain meeting held in one of its counties is the city's.  A short form not searched for
+everywhere (昆山, a word too; urban districts) counts in a text that writes the full name.
 
 API (used by parse/metadata, extract and export)::
 
@@ -56,6 +59,7 @@ from urllib.parse import urlsplit
 import ahocorasick_rs
 
 from pipeline.config import LEXICON_DIR
+from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
 log = logging.getLogger(__name__)
 
@@ -459,7 +463,27 @@ def find_mentions(text: str, context: Iterable[Division] = ()) -> list[Mention]:
                 continue
         merged.append(Mention(start, end, candidates))
     known = [m.division for m in merged if m.division is not None] + list(context)
-    return [_settle(m, known) for m in merged]
+    settled = [_settle(m, known) for m in merged]
+    local = _local_short_forms(text, settled, known)
+    return sorted([*settled, *local], key=lambda m: m.start) if local else settled
+
+
+def _local_short_forms(text: str, found: Sequence[Mention], known: Sequence[Division]) -> list[Mention]:
+    """Bare short forms of county-level units that are not searched for everywhere (昆山 is also a kind of
+    opera, 海门 a word, urban districts get none) but that this text, or its context, names in full: a
+    report that writes 昆山市 once and 昆山 ten times means the city each time."""
+    table = divisions()
+    spans = [(m.start, m.end) for m in found]
+    local: list[Mention] = []
+    for unit in dict.fromkeys(d for d in known if d.level == "county"):
+        short = stem(unit.name)
+        if short == unit.name or len(short) < 2 or short in table.by_name:
+            continue
+        for match in re.finditer(re.escape(short), text):
+            start, end = match.span()
+            if not any(a < end and start < b for a, b in spans) and _whole_word(text, start, end):
+                local.append(Mention(start, end, (unit,)))
+    return local
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
@@ -596,17 +620,52 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     remaining mention counts for its unit and every unit holding it; the innermost unit whose count is
     at least two and at least twice that of every unrelated unit, and not below the number of times any
     unit holding it is named itself, wins (a single mention wins only when nothing else, the nation
-    included, is named).  Without a local winner, a text that speaks of 我国 or of central organs
-    at least twice, and more often than it names local places outside lists, is about 全国."""
+    included, is named).  The places a scheme is attached to (赣州市现代家居产业链链长制, 安溪县产业链总链长:
+    the nearest place before a mechanism or role word, see :func:`_scheme_mention`) are counted first and
+    decide alone when they have such a winner; the places a report passes through come second.  Without a
+    local winner, a text that speaks of 我国 or of central organs at least twice, and more often than it
+    names local places outside lists, is about 全国."""
     table = divisions()
     by_sentence: dict[int, list[Division]] = {}
+    schemes: dict[int, list[Division]] = {}
     ends = [m.start() for m in SENTENCE_END.finditer(text)]
     national = len(NATIONAL_SCOPE.findall(text))
-    for division, start, _ in places(text, context):
+    found = places(text, context)
+    for index, (division, start, end) in enumerate(found):
         if division.level == "national":
             national += 1
-        else:
-            by_sentence.setdefault(bisect.bisect(ends, start), []).append(division)
+            continue
+        sentence = bisect.bisect(ends, start)
+        by_sentence.setdefault(sentence, []).append(division)
+        following = found[index + 1][1] if index + 1 < len(found) else len(text)
+        if _scheme_mention(text[end:min(following, end + SCHEME_WINDOW)]):
+            schemes.setdefault(sentence, []).append(division)
+    schemes = {n: found for n, found in schemes.items() if not _unrelated_pair(by_sentence[n])}
+    if schemes and (scheme_place := _winner(schemes, national)) is not None:
+        return scheme_place
+    if (local := _winner(by_sentence, national)) is not None:
+        return local
+    mentions = sum(len(f) for f in by_sentence.values() if not _unrelated_pair(f))
+    if national >= 2 and national > mentions:
+        return table.by_code[NATIONAL_CODE]
+    return None
+
+
+SCHEME_WINDOW = 20
+"""How far after a place name a mechanism or role word still belongs to it (省委副书记、市委书记、…产业链链长)."""
+SCHEME_WORDS = re.compile("|".join(sorted(map(re.escape, {*MODE_TERMS, *ROLE_TERMS}), key=len, reverse=True)))
+
+
+def _scheme_mention(after: str) -> bool:
+    """A mechanism or role word (pipeline.vocabulary) in the clause after a place name, before the next place."""
+    clause = re.split(r"[。；;！？\n，,：:]", after, maxsplit=1)[0]
+    return bool(SCHEME_WORDS.search(clause))
+
+
+def _winner(by_sentence: dict[int, list[Division]], national: int) -> Division | None:
+    """The innermost unit with a clear lead over unrelated units and not outweighed by a unit holding it
+    (see :func:`_body`); one mention decides when nothing else, ``national`` mentions included, is named."""
+    table = divisions()
     counts: Counter[Division] = Counter()
     named: Counter[Division] = Counter()  # mentions of the unit itself, not of units inside it
     for found in by_sentence.values():
@@ -619,11 +678,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     for unit in sorted(counts, key=lambda d: (-d.depth, -counts[d])):
         rivals = [n for d, n in counts.items() if not table.within(d, unit) and not table.within(unit, d)]
         outweighed = any(named[above] > counts[unit] for above in table.lineage(unit)[1:])
-        if ((counts[unit] >= 2 or (mentions == 1 and not national)) and counts[unit] >= 2 * max(rivals, default=0)
-                and not outweighed):
+        if (counts[unit] >= 2 or (mentions == 1 and not national)) and counts[unit] >= 2 * max(rivals, default=0) and not outweighed:
             return unit
-    if national >= 2 and national > mentions:
-        return table.by_code[NATIONAL_CODE]
     return None
 
 

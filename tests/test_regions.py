@@ -130,6 +130,22 @@ def test_one_local_mention_does_not_outweigh_the_nation():
     assert found.name == "全国"
 
 
+def test_a_short_form_not_searched_everywhere_counts_where_the_full_name_is_written():
+    assert lookup("昆山") is None  # 昆山 is also a word (昆山腔): not searched for in every text
+    text = "昆山市加快产业链建设。昆山推行链长制。昆山聚焦电子信息。苏州市部署工作。"
+    assert [m.division.name for m in find_mentions(text)] == ["昆山市", "昆山市", "昆山市", "苏州市"]
+    assert resolve_region(Evidence(body=text)).name == "苏州市昆山市"
+    assert [m.division.name for m in find_mentions("昆山推行链长制。苏州市部署工作。")] == ["苏州市"]
+
+
+def test_the_place_a_scheme_is_attached_to_outweighs_places_a_report_passes_through():
+    visit = ("市领导一行到宁海县召开宁波市绿色石化产业链链长制推进会。宁海县汇报了产业情况。"
+             "宁海县企业代表发言。调研组走访宁海县园区。")
+    assert resolve_region(Evidence(body=visit)).name == "宁波市"
+    national = "工信部率先实施揭榜挂帅。我国各地跟进。辽宁省发布首批揭榜挂帅榜单。"
+    assert resolve_region(Evidence(body=national)).name != "辽宁省"  # the nation's scheme is named too
+
+
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
     site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
     city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"
