@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
 from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
-from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, component_features, concept_features, default_judge, holder_features
+from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import RoleClaim, role_claims
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
@@ -223,6 +223,50 @@ def numeral_flags(concept: str, model: tuple[str, ...]) -> tuple[str, ...]:
     return (f"concept numeral {numeral} ≠ {len(model)} components",)
 
 
+@dataclass(frozen=True)
+class ChainList:
+    """A candidate chain list of one region (an enumeration, a prose mention, a numbered item, a table row),
+    held until the document's lists are all read: whether it is the scheme's own list is decided against
+    the others (:func:`_keep_chain_lists`)."""
+
+    region: str
+    items: list[tuple[str, tuple[str, ...]]]
+    evidence: Evidence
+    source: str
+    promised: int | None
+    before: str  # the sentence before the list's sentence: lead-ins (实行链长制，确定以下重点产业链) often sit there
+    structural: bool = False  # a chain table's row: kept by structure, not scored
+
+    def names(self) -> list[str]:
+        return [name for _, parts in self.items for name in parts]
+
+
+def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge, draft) -> None:
+    """Two levels: the list scorer decides which lists are the scheme's chain lists (lead-in cues, stated
+    count, how chain-like the items are, position against the mechanism, rank among the document's lists),
+    then the item scorer keeps names within the kept lists (:meth:`_Draft.add_chains`)."""
+    scored = [lst for lst in offered if not lst.structural and lst.names()]
+    shares = {id(lst): known_industry_share(lst.names()) for lst in scored}
+    best = max((share for lst in scored if len(lst.names()) > 1 for share in [shares[id(lst)]]), default=0.0)
+    for chain_list in offered:
+        target = draft(chain_list.region)
+        if chain_list.structural:
+            target.chains.extend(c for c, _ in chain_list.items if c not in target.chains)
+            target.cite("key_chains", chain_list.evidence)
+            continue
+        if not chain_list.names():
+            continue
+        sentence = chain_list.evidence.sentence
+        distance = None if cue_at is None or sentence is None else sentence - cue_at
+        features = chain_list_features(chain_list.names(), chain_list.source, chain_list.evidence.text,
+                                       chain_list.before, chain_list.promised, distance, shares[id(chain_list)],
+                                       best > 0 and shares[id(chain_list)] == best, len(scored),
+                                       chain_list.source == "title")
+        text = "；".join(whole for whole, _ in chain_list.items)
+        if judge.keep("chain_list", text, features, chain_list.region):
+            target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised)
+
+
 def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str], judge: Judge | None = None
                          ) -> tuple[list[ChainLeaderScheme], list[ChainRow]]:
     """Schemes (one per region the document describes) and chain rows of one document.  The structure
@@ -237,25 +281,30 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         return drafts.setdefault(region, _Draft(region, judge))
 
     _read_concepts_and_models(doc, paragraphs, sentence_region, draft)
+    offered: list[ChainList] = []
+    before = {s.index: previous.text for previous, s in zip(paragraphs, paragraphs[1:])}
     for sentence in paragraphs:
-        region = sentence_region.get(sentence.index, "")
+        region, evidence = sentence_region.get(sentence.index, ""), _evidence(doc, sentence)
         for source, names, promised in _chain_lists(sentence.text):
-            draft(region).add_chains(names, _evidence(doc, sentence), source, promised)
+            offered.append(ChainList(region, names, evidence, source, promised, before.get(sentence.index, "")))
         for name in _named_chains(sentence.text):  # one chain named in prose (有色金属产业链链长…)
-            draft(region).add_chains([name], _evidence(doc, sentence), "mention")
+            offered.append(ChainList(region, [(name, (name,))], evidence, "mention", None,
+                                     before.get(sentence.index, "")))
     title = doc.meta.title or (paragraphs[0].text if paragraphs else "")
     if CUE.search(title) and paragraphs:  # a one-chain scheme names its chain in the title
-        draft(sentence_region.get(paragraphs[0].index, "")).add_chains(
-            [name for _, name in _chain_mentions(title)], _evidence(doc, paragraphs[0]), "title")
-    found = [("item", row) for row in _chain_items(doc, paragraphs, sentence_region, draft)]
-    found += [("table", row) for row in _chain_table_rows(doc, sentence_region)]
-    for source, row in found:
-        if source == "table":  # a row of a table whose header names chains and their 链长/链主: structure decides
-            draft(row.region).chains.extend(c for c in [row.chain] if c not in draft(row.region).chains)
-            draft(row.region).cite("key_chains", row.evidence)
-        else:
-            draft(row.region).add_chains([row.chain], row.evidence, source)
-    rows = [row for _, row in found if row.chain in draft(row.region).chains]
+        names = [name for _, name in _chain_mentions(title)]
+        offered.append(ChainList(sentence_region.get(paragraphs[0].index, ""), [(n, (n,)) for n in names],
+                                 _evidence(doc, paragraphs[0]), "title", None, ""))
+    item_rows, unattached = _chain_items(doc, paragraphs, sentence_region, draft)
+    table_rows = _chain_table_rows(doc, sentence_region)
+    for source, row in [("item", row) for row in item_rows.values()] + [("table", row) for row in table_rows]:
+        # a row of a chain table (header with 链长/链主 columns): structure decides
+        offered.append(ChainList(row.region, [(row.chain, (row.chain,))], row.evidence, source, None,
+                                 before.get(row.evidence.sentence, ""), structural=source == "table"))
+    cue_at = next((s.index for s in paragraphs if CUE.search(s.text)), None)
+    _keep_chain_lists(offered, cue_at, judge, draft)
+    _attach_to_one_chain(item_rows, unattached, doc, draft)
+    rows = [row for row in [*item_rows.values(), *table_rows] if row.chain in draft(row.region).chains]
     schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
                                                                              {"总链长", "链长"} & d.roles.keys())]
     schemes += _comparison_table_schemes(doc)
@@ -633,8 +682,14 @@ def _industry_enumerations(text: str) -> list[Readings]:
     return lists
 
 
-def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_region, draft) -> list[ChainRow]:
-    """Chains named by numbered items or by prose that gives them a 链长/链主/牵头单位; other claims fill scheme roles."""
+Unattached = list[tuple[str, RoleClaim, Sentence]]
+"""链主 / 牵头单位 claims that name no chain, with their region and sentence."""
+
+
+def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_region, draft
+                 ) -> tuple[dict[tuple[str, str], ChainRow], Unattached]:
+    """Chains named by numbered items or by prose that gives them a 链长/链主/牵头单位, keyed by (region, chain),
+    and the claims that name no chain; other claims fill scheme roles."""
     rows: dict[tuple[str, str], ChainRow] = {}
     unattached: list[tuple[str, RoleClaim, Sentence]] = []
     item_chain, item_paragraph = "", ""
@@ -664,13 +719,19 @@ def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_re
                     scheme.cite("roles", _evidence(doc, sentence))
         if item_chain and CHAIN_NOUN.search(heading_of(sentence.text)) and (region, item_chain) not in rows:
             rows[(region, item_chain)] = ChainRow(region, item_chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
-    for region, claim, sentence in unattached:  # a one-chain scheme's 链主 / 牵头单位 need not name the chain
+    return rows, unattached
+
+
+def _attach_to_one_chain(rows: dict[tuple[str, str], ChainRow], unattached: Unattached, doc: SegmentedDocument,
+                         draft) -> None:
+    """A one-chain scheme's 链主 / 牵头单位 need not name the chain: once the kept chains are known, such a
+    claim fills the row of the region's only chain."""
+    for region, claim, sentence in unattached:
         chains = unique([*draft(region).chains, *(chain for r, chain in rows if r == region)])
         if len(chains) == 1:
             row = rows.get((region, chains[0])) or ChainRow(region, chains[0], doc_id=doc.doc_id,
                                                             evidence=_evidence(doc, sentence))
             rows[(region, chains[0])] = _fill(row, claim)
-    return list(rows.values())
 
 
 def _heading_chain(text: str) -> str:

@@ -11,7 +11,10 @@ trained on annotated real excerpts (:mod:`pipeline.extract.train`).
 
 Kinds:
 
-* ``chain`` — one key-chain name (kept when its probability ≥ the kind's threshold);
+* ``chain_list`` — a whole enumeration (or a single prose mention): is it the scheme's own chain list?  Only
+  the items of kept lists go on to the ``chain`` scorer, so a list of a province's clusters or of future
+  industries beside the scheme's chains is dropped as a list, whatever its items look like;
+* ``chain`` — one key-chain name of a kept list (kept when its probability ≥ the kind's threshold);
 * ``concept`` — a slogan; per region the highest-scoring one above the threshold is the concept;
 * ``component`` — one item of a candidate model list;
 * ``holder`` — the holder of a 总链长/链长/链主/… claim.
@@ -39,7 +42,7 @@ log = logging.getLogger(__name__)
 
 EXTRACTOR_FILE = "extractor.json"
 FORMAT_VERSION = 1
-KINDS = ("chain", "concept", "component", "holder")
+KINDS = ("chain_list", "chain", "concept", "component", "holder")
 
 Features = dict[str, float]
 
@@ -144,6 +147,54 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
                          ("cue_figures", r"亿元|万元|%|增长|同比"), ("cue_meeting", r"会议|调度会|座谈会|出席|主持")):
         if re.search(pattern, sentence):
             features[cue] = 1.0
+    return features
+
+
+LIST_CUES = (("key_chains", r"重点产业链|重点产业集群|重点链|标志性产业链|产业链群|条产业链|大产业链"),
+             ("chain_head", r"链长"), ("lead_firm", r"链主"), ("each_chain", r"每条(?:产业)?链|每个产业链|每一条"),
+             ("adopts", r"(?:实行|实施|建立|推行|推出|探索|启动)[^，。；]{0,8}链长制|链长制"),
+             ("cluster", r"集群"), ("figures", r"亿元|万元|%|增长|同比|占比"),
+             ("meeting", r"会议|调度会|座谈会|出席|主持|调研"))
+"""Lead-in cues of a chain list, looked for in its sentence and in the sentence before it."""
+
+
+def chain_list_features(names: list[str], source: str, sentence: str, before: str, promised: int | None,
+                        distance: int | None, known_share: float, best_known: bool, lists: int,
+                        in_title: bool) -> Features:
+    """A candidate chain list as a whole: how it was found, its lead-in cues (its sentence and the one
+    before), its stated count against its items, how many items look like chain names (known industries,
+    short noun phrases, written with 产业链/链 after them), where it stands against the first statement of
+    the mechanism, and how it compares with the document's other lists."""
+    size = len(names)
+    features: Features = {"source:" + source: 1.0, f"list{_bucket(size, (1, 2, 3, 5, 8, 12))}": 1.0,
+                          f"known{_bucket(int(known_share * 10), (0, 2, 4, 7))}": 1.0,
+                          f"lists{_bucket(lists, (1, 2, 4, 8))}": 1.0}
+    if promised is not None:
+        features["count_agrees" if promised == size else "count_disagrees"] = 1.0
+    for cue, pattern in LIST_CUES:
+        if re.search(pattern, sentence):
+            features["cue:" + cue] = 1.0
+        if re.search(pattern, before):
+            features["before_cue:" + cue] = 1.0
+    shares = {
+        "suffixed": sum(bool(re.search(re.escape(n) + r"(?:产业)?(?:链|集群)", sentence)) for n in names),
+        "short": sum(2 <= len(n) <= 8 for n in names),
+        "verb": sum(bool(VERBS.search(n)) for n in names),
+        "digit": sum(bool(re.search(r"\d|%", n)) for n in names),
+        "function": sum(is_function_word(n) for n in names),
+        "person": sum(bool(TITLE_TAIL.search(n) or ORGANISATION_TAIL.search(n)) for n in names),
+    }
+    for name, count in shares.items():
+        features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7, 9))}"] = 1.0
+    if distance is None:
+        features["no_mechanism"] = 1.0
+    else:
+        features["mechanism_" + ("before" if distance < 0 else "same" if distance == 0 else
+                                 "near" if distance <= 2 else "after" if distance <= 6 else "far")] = 1.0
+    if best_known and size > 1:
+        features["best_known_in_doc"] = 1.0
+    if in_title:
+        features["in_title"] = 1.0
     return features
 
 
