@@ -7,7 +7,8 @@ is decoded by checking every claim against the bytes: a BOM, then strict
 UTF-8 (valid multi-byte UTF-8 is never an accident, so it beats a declared
 iso-8859-1), then the declared charset, then GB18030 (a superset of GBK and
 GB2312), and for bytes with NULs (UTF-16 without a BOM) or none of these,
-charset-normalizer's verdict.
+charset-normalizer's verdict.  Short UTF-16 without a BOM (too short for
+charset-normalizer) is told by its byte pattern (:func:`utf16_without_bom`).
 """
 
 from __future__ import annotations
@@ -115,9 +116,10 @@ def _normalise_charset(name: str) -> str:
 def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding used).
 
-    Order: BOM; strict UTF-8; for bytes holding NULs (never in UTF-8 or
-    GB text: UTF-16/32 without a BOM, or binary) only charset-normalizer's
-    verdict; the declared charset if it decodes cleanly; GB18030;
+    Order: BOM; strict UTF-8 without NULs; UTF-16 told by its byte pattern
+    (:func:`utf16_without_bom`); strict UTF-8; for bytes holding NULs (never
+    in UTF-8 or GB text: UTF-16/32 without a BOM, or binary) only
+    charset-normalizer's verdict; the declared charset if it decodes cleanly; GB18030;
     charset-normalizer's best guess.  Last resort whichever of UTF-8, the
     declared charset and GB18030 needs the fewest replacement characters,
     reported as "replace" so that callers can judge (or refuse) it.
@@ -126,9 +128,17 @@ def decode_text(data: bytes, declared: str = "") -> tuple[str, str]:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="replace"), encoding
     try:
-        return data.decode("utf-8"), "utf-8"
+        utf8: str | None = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        utf8 = None
+    if utf8 is not None and b"\x00" not in data[:_DETECT_BYTES]:
+        return utf8, "utf-8"
+    # NULs are valid UTF-8 but never in UTF-8 text: ASCII in UTF-16, so the byte pattern is judged first.
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
+    if utf8 is not None:
+        return utf8, "utf-8"
     candidates = [c for c in dict.fromkeys((_normalise_charset(declared) if declared else "", "gb18030")) if c]
     if b"\x00" not in data[:_DETECT_BYTES]:
         for encoding in candidates:
@@ -155,6 +165,42 @@ _MIN_GUESS_BYTES = 64
 """Below this a guess is no evidence (six odd bytes "are" UTF-16BE to charset-normalizer)."""
 _MAX_CHAOS = 0.2
 """charset-normalizer's mess ratio above which its best guess is not believed."""
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the bytes clearly are UTF-16 without a BOM, else None.
+
+    charset-normalizer needs more bytes than a short note has, so the pattern
+    is judged directly: read both ways, a reading counts when nearly every
+    character is one a Chinese (or Latin) text is written in (no controls, no
+    private-use or unpaired surrogates).  Text rich in ASCII passes both ways
+    ('a\\0' read the wrong way is U+6100, a CJK character), so then the reading
+    whose zero bytes are the high bytes of ASCII characters wins.  Odd lengths,
+    fewer than :data:`MIN_UTF16_CHARS` characters or two equal readings: None.
+    """
+    head = data[:_DETECT_BYTES - _DETECT_BYTES % 2] if len(data) > _DETECT_BYTES else data
+    if len(head) % 2 or len(head) < 2 * MIN_UTF16_CHARS:
+        return None
+    passing: dict[str, int] = {}
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:  # an unpaired surrogate: not this byte order
+            continue
+        if len(_WRITTEN.sub("", text)) <= _MAX_UTF16_ODD_SHARE * len(text):
+            passing[encoding] = sum(1 for ch in text if ch < "\x80")
+    if len(passing) == 2 and passing["utf-16-le"] != passing["utf-16-be"]:
+        return max(passing, key=passing.__getitem__)
+    return next(iter(passing)) if len(passing) == 1 else None
+
+
+MIN_UTF16_CHARS = 8
+"""Fewer characters than this are no evidence of a byte order (a few random bytes may read as CJK)."""
+_MAX_UTF16_ODD_SHARE = 0.02
+_WRITTEN = re.compile("[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2100-\u218f\u2460-\u24ff\u2500-\u257f"
+                      "\u3000-\u30ff\u3200-\u32ff\u4e00-\u9fff\uff00-\uffef]")
+"""What Chinese (and Latin) text is written in: ASCII, Latin letters, punctuation, numbers in circles,
+box drawing, CJK punctuation and kana, enclosed CJK, the CJK unified ideographs, full-width forms."""
 
 
 def decode_html(data: bytes, content_type: str = "") -> tuple[str, str]:

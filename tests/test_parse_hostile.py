@@ -57,6 +57,23 @@ def test_utf16le_without_bom_is_detected() -> None:
     assert part.error == "" and part.text.startswith("关于建立重点产业链链长制的通知")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", ["关于建立链长制的通知：各区人民政府，由市领导担任链长。", "Notice on the chain leader system."])
+def test_short_utf16_without_bom_is_detected(text: str, encoding: str) -> None:
+    data = text.encode(encoding)  # 60 or 68 bytes: too short for charset-normalizer
+    assert len(data) < 100 and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    part = parse(data, formats.TEXT, "note.txt")
+    assert part.error == "" and part.text == text
+
+
+def test_undecidable_short_bytes_are_refused_with_a_true_message() -> None:
+    data = random.Random(5).randbytes(60)
+    assert formats.utf16_without_bom(data) is None
+    error = parse(data, formats.TEXT, "note.txt").error
+    assert error.startswith("not text: the 60 bytes are neither valid UTF-8 nor GB18030")
+    assert "no clear pattern of another encoding such as UTF-16" in error and "not valid in" not in error
+
+
 def test_text_mixed_with_binary_is_refused() -> None:
     data = POLICY.encode("utf-8") * 20 + bytes(range(0, 32)) * 200  # control characters: a binary tail
     assert parse(data, formats.TEXT, "x.txt").error.startswith("not text:")

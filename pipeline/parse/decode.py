@@ -26,7 +26,8 @@ def decode_document(data: bytes, declared: str = "", *, html: bool = False) -> s
     if odd <= limits.MAX_NON_TEXT_SHARE * max(len(text), 1):
         return text  # a few corrupt bytes (replaced) do not make a file binary
     if encoding == "replace":
-        raise ParseError("not text: the bytes are not valid in UTF-8, UTF-16, GB18030 or any encoding they "
-                         "could be in (binary data under a text name?)")
+        raise ParseError(f"not text: the {len(data)} bytes are neither valid UTF-8 nor GB18030 (nor a declared "
+                         "charset), and show no clear pattern of another encoding such as UTF-16 without a "
+                         "byte-order mark (binary data under a text name?)")
     raise ParseError(f"not text: {odd} of {len(text)} characters are control or unassigned characters "
                      f"when read as {encoding} (binary data under a text name?)")
