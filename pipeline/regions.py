@@ -623,8 +623,9 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     included, is named).  The places a scheme is attached to (赣州市现代家居产业链链长制, 安溪县产业链总链长:
     the nearest place before a mechanism or role word, see :func:`_scheme_mention`) are counted first and
     decide alone when they have such a winner; the places a report passes through come second.  Without a
-    local winner, a text that speaks of 我国 or of central organs at least twice, and more often than it
-    names local places outside lists, is about 全国."""
+    local winner, a text that speaks of 我国 or of central organs more often than it names local places
+    outside lists is about 全国: twice at least, or once when no scope word (我市, 全省 …) speaks from a
+    local level."""
     table = divisions()
     by_sentence: dict[int, list[Division]] = {}
     schemes: dict[int, list[Division]] = {}
@@ -646,7 +647,7 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     if (local := _winner(by_sentence, national)) is not None:
         return local
     mentions = sum(len(f) for f in by_sentence.values() if not _unrelated_pair(f))
-    if national >= 2 and national > mentions:
+    if national > mentions and (national >= 2 or not SCOPE_WORD.search(text)):
         return table.by_code[NATIONAL_CODE]
     return None
 

@@ -146,6 +146,13 @@ def test_the_place_a_scheme_is_attached_to_outweighs_places_a_report_passes_thro
     assert resolve_region(Evidence(body=national)).name != "辽宁省"  # the nation's scheme is named too
 
 
+def test_one_central_organ_is_enough_when_no_local_level_speaks():
+    central = "国务院国资委表示，中央企业要加快打造原创技术策源地，推动重大攻关成果示范应用。"
+    assert resolve_region(Evidence(body=central)).name == "全国"
+    local = "国务院国资委表示，要加快打造原创技术策源地。全市各企业要抓好落实。"
+    assert resolve_region(Evidence(body=local)).division is None  # 全市: a city speaks, unnamed
+
+
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
     site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
     city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"
