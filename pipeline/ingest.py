@@ -230,9 +230,10 @@ def _sidecars(store: CorpusStore, report: IngestReport, folder: Path,
         store.clear_errors(STAGE, url=entry.name)
         prefix = entry.name.removesuffix(SIDECAR_NAME)  # the sidecar's folder, relative, with a trailing /
         try:
-            rows = read_sidecar(entry.path)
-        except (OSError, UnicodeDecodeError, SidecarError) as exc:
-            _skip(store, report, entry.name, f"metadata sidecar not read: {exc}")
+            rows = read_sidecar(entry.path, entry.name)
+        except (OSError, UnicodeDecodeError, SidecarError) as exc:  # an OSError's own text holds the absolute path
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            _skip(store, report, entry.name, f"metadata sidecar not read: {reason}")
             continue
         stated.update({prefix + name: meta for name, meta in rows.items()})
     return stated

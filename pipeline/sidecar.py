@@ -32,30 +32,36 @@ class SidecarError(ValueError):
     """A malformed sidecar; the message names the file and line."""
 
 
-def read_sidecar(path: Path) -> dict[str, DocumentMeta]:
-    """File name (relative to the sidecar's folder, POSIX separators) → the metadata its row states."""
+def read_sidecar(path: Path, name: str = "") -> dict[str, DocumentMeta]:
+    """File name (relative to the sidecar's folder, POSIX separators) → the metadata its row states.
+
+    Errors name the sidecar as ``name`` (ingest passes its path relative to the
+    input folder: error records and fetch_errors.csv never hold absolute paths),
+    else as ``path``.
+    """
+    where = name or str(path)
     text = path.read_text(encoding="utf-8-sig")
     rows = csv.reader(text.splitlines())
     header = [normalise(h) for h in next(rows, [])]
     if "file" not in header:
-        raise SidecarError(f"{path}:1: the header needs a 'file' column (and any of {sorted(FIELDS)})")
+        raise SidecarError(f"{where}:1: the header needs a 'file' column (and any of {sorted(FIELDS)})")
     unknown = [h for h in header if h and h != "file" and h not in FIELDS]
     if unknown:
-        raise SidecarError(f"{path}:1: unknown column {unknown[0]!r}; known: file, {', '.join(sorted(FIELDS))}")
+        raise SidecarError(f"{where}:1: unknown column {unknown[0]!r}; known: file, {', '.join(sorted(FIELDS))}")
     stated: dict[str, DocumentMeta] = {}
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            raise SidecarError(f"{path}:{line}: {len(row)} cells for {len(header)} columns")
+            raise SidecarError(f"{where}:{line}: {len(row)} cells for {len(header)} columns")
         values = {h: normalise(cell) for h, cell in zip(header, row) if h and cell.strip()}
         name = values.pop("file", "")
         if not name:
-            raise SidecarError(f"{path}:{line}: the 'file' cell is empty")
+            raise SidecarError(f"{where}:{line}: the 'file' cell is empty")
         for date_field in ("written_date", "publish_date"):
             if date_field in values:
                 values[date_field] = normalise_date(values[date_field])
                 if not values[date_field]:
-                    raise SidecarError(f"{path}:{line}: {date_field} is not a date")
+                    raise SidecarError(f"{where}:{line}: {date_field} is not a date")
         stated[name.replace("\\", "/")] = DocumentMeta(**values)
     return stated

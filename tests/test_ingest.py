@@ -111,3 +111,19 @@ def test_no_absolute_path_reaches_documents_csv(tmp_path: Path, store: CorpusSto
     documents = collect_findings(store).documents
     assert sorted(documents["source_url"]) == ["2023/empty.pdf", "2023/policy.txt"]
     assert not documents.astype(str).apply(lambda column: column.str.contains(str(tmp_path))).any().any()
+
+
+def test_malformed_sidecar_is_reported_by_its_path_inside_the_input_folder(tmp_path: Path, store: CorpusStore) -> None:
+    folder = tmp_path / "deep" / "in"
+    (folder / "2023").mkdir(parents=True)
+    (folder / "2023" / "policy.txt").write_text(POLICY, encoding="utf-8")
+    (folder / "2023" / "metadata.csv").write_text("title\n链长制通知\n", encoding="utf-8")  # no 'file' column
+    (folder / "metadata.csv").write_bytes(b"file,title\npolicy.txt,\xff\xfe\n")  # not UTF-8
+    report = ingest_folder(store, folder)
+    assert report.doc_ids and len(report.errors) == 2
+    fetch_errors = collect_findings(store).fetch_errors
+    messages = dict(zip(fetch_errors["url"], fetch_errors["message"]))
+    assert set(messages) == {"2023/metadata.csv", "metadata.csv"}
+    assert messages["2023/metadata.csv"].startswith("metadata sidecar not read: 2023/metadata.csv:1: the header needs")
+    assert not fetch_errors.astype(str).apply(lambda column: column.str.contains(str(tmp_path))).any().any()
+    assert not any(str(tmp_path) in error for error in report.errors)
