@@ -240,6 +240,7 @@ def test_export_header_labels_and_citation_code_line():
     (["JNCR—2029—0040001", "示范市工业和信息化局示范市公安局", "关于印发示范规定的通知", "各区："],
      "示范市工业和信息化局示范市公安局关于印发示范规定的通知"),
     (["示范商报网 > 示范省 > 特别报道", "示范省实施产业链链长制", "2029-05-10"], "示范省实施产业链链长制"),  # a nav trail
+    (["您当前的位置 : 示范网 >> 新闻中心 >> 评论", "示范市推行链长制", "2029-05-10"], "示范市推行链长制"),
 ])
 def test_text_titles(paragraphs: list[str], title: str):
     assert meta_from_text(paragraphs).title == title

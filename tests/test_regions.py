@@ -153,6 +153,11 @@ def test_one_central_organ_is_enough_when_no_local_level_speaks():
     assert resolve_region(Evidence(body=local)).division is None  # 全市: a city speaks, unnamed
 
 
+def test_a_district_short_form_after_its_city_is_the_district():
+    assert [m.division.full_name for m in find_mentions("上海青浦公布链长企业名单")] == ["上海市青浦区"]
+    assert [m.division.full_name for m in find_mentions("西安市长安排部署")] == ["西安市"]  # 市长, not 长安区
+
+
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
     site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
     city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"

@@ -435,7 +435,7 @@ _MARKS = re.compile(r"^(附件\s*\d*|（?此件公开发布）?|（?此件主动
                     r"|^附件\s*\d*\s*[：:].")
 
 
-_BREADCRUMB = re.compile(r"^[^>＞›»]{1,20}(?:\s*[>＞›»]\s*[^>＞›»]{1,20})+$")
+_BREADCRUMB = re.compile(r"^[^>＞›»]{1,20}(?:\s*[>＞›»]+\s*[^>＞›»]{1,20})+$")
 """A site's navigation trail above an article (香港商报官网 > 江西 > 特别报道): the outlet's place is not the text's."""
 
 
