@@ -133,6 +133,7 @@ def normalise_chain(name: str) -> str:
     """Canonical chain name: no quotes, brackets, 等…, leading verbs or 产业链/产业集群/产业 suffix; a bracket
     left open by the list around it (乘用车(新能源…) ends the name."""
     name = re.sub(r"[（(][^）)]*$", "", name.strip())
+    name = re.sub(r"(?<=[\u4e00-\u9fff])\s*\d+$", "", name)  # a list's count run into its last item (轻工纺织 4 个)
     name = CHAIN_PREFIXES.sub("", CHAIN_NOISE.sub("", CHAIN_NOISE.sub("", name)))
     stripped = CHAIN_NOISE.sub("", CHAIN_SUFFIXES.sub("", name))  # the count may precede the suffix: 三条产业链
     return stripped if len(stripped) >= 2 else name
@@ -209,7 +210,8 @@ def is_chain_name(name: str) -> bool:
     return (2 <= len(name) <= 16 and not re.search(r"[，。；：:！？]|^[\d一二三四五六七八九十]+$|[和与及、的]$", name)
             and not re.search(rf"{NUMERAL}(?:个|名|位|家|条|批|项)$|^(?:投向|选派|围绕|面向|依托|瞄准)", name)
             and not re.match(rf"^(?:即|{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|大))", name)
-            and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|其他)", name)
+            and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|整个|其他)", name)
+            and not re.fullmatch(r"(?:经济)?(?:开发区|高新区|新区|园区|领域|行业|制造业|工业|企业|项目)", name)
             and not re.search(r"实施|推进|加快|建立|开展|支持|提升|要求|担任|负责|研究|制定|组建|承担|会同|确定|融合|协调|"
                               r"绘制|编制|梳理|调研|摸清|做好|引进|招引|补强|推出|"
                               r"统筹|保障|召开|会议|包括|关于|公布|印发|通知|名单|政府|链长|链主|.等.|^(?:产业链|产业集群|集群|产业)$|^[补强延建固优稳]链$", name)
