@@ -27,7 +27,7 @@ from pipeline.export import (
     neutralise_formulas,
     write_findings,
 )
-from pipeline.exports.outdir import prune, runs_dir
+from pipeline.exports.outdir import prune, runs_dir, staged_folder
 from pipeline.formats import PDF
 from pipeline.manifest import RunInfo, read_manifest
 from pipeline.models import DocumentMeta, RawDocument, RawPart
@@ -338,7 +338,7 @@ def test_old_exports_are_pruned_recent_and_foreign_ones_kept(tmp_path: Path) -> 
         (runs / name).mkdir()
         (runs / name / "manifest.json").write_text("{}")
         os.utime(runs / name, (day_ago, day_ago))
-    (runs / "previous-20250101T000000Z-1").mkdir()  # a user's old plain folder, moved aside: never deleted
+    (runs / "previous-20250101T000000Z-1").mkdir()  # an old plain export folder, moved aside: never deleted
     os.utime(runs / "previous-20250101T000000Z-1", (day_ago, day_ago))
     (runs / "20251231T000000Z-dead").mkdir()  # unfinished, a day old: an export that died
     os.utime(runs / "20251231T000000Z-dead", (day_ago, day_ago))
@@ -355,3 +355,47 @@ def test_old_exports_are_pruned_recent_and_foreign_ones_kept(tmp_path: Path) -> 
         (runs / name / "manifest.json").write_text("{}")  # complete but recent: too young to prune
     prune(out)
     assert {p.name for p in runs.iterdir()} == kept | set(names[1:4])
+
+
+def test_a_folder_of_the_users_own_files_is_refused_an_old_plain_export_moved_with_a_warning(tmp_path: Path) -> None:
+    cli = [sys.executable, "-m", "flows.cli", "--no-progress"]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notice.txt").write_text("关于建立链长制的通知\n各区：由市领导担任链长。\n", encoding="utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"my own work")
+    store = ["--store", str(tmp_path / "store")]
+    ingested = subprocess.run([*cli, "ingest", *store, str(tmp_path / "in")], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=900, check=False)
+    assert ingested.returncode == 0, ingested.stderr[-2000:]
+
+    def export() -> subprocess.CompletedProcess:
+        return subprocess.run([*cli, "export", *store, "--out", str(mine)], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=900, check=False)
+
+    refused = export()
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == (f"policy-miner: {mine} is a folder of other files (no manifest.json: not a "
+                                      "policy-miner export); nothing was written: choose another --out, or empty or "
+                                      "move that folder (-v for details)")
+    assert not mine.is_symlink() and [p.name for p in mine.iterdir()] == ["thesis.docx"]
+    assert not runs_dir(mine).exists()
+
+    (mine / "thesis.docx").unlink()
+    (mine / "manifest.json").write_text("{}")  # a plain export folder from before the linked layout
+    taken_over = export()
+    assert taken_over.returncode == 0, taken_over.stderr[-2000:]
+    (aside,) = [p for p in runs_dir(mine).iterdir() if p.name.startswith("previous-")]
+    assert (aside / "manifest.json").read_text() == "{}"
+    warnings = [line for line in taken_over.stderr.splitlines() if line.startswith("WARNING")]
+    assert len(warnings) == 1 and f"{mine} held an export" in warnings[0] and f"moved to {aside}" in warnings[0]
+    assert mine.is_symlink() and (mine / "documents.csv").exists()
+
+
+def test_an_empty_out_folder_is_simply_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with staged_folder(out) as folder:
+        (folder / "manifest.json").write_text("{}")
+    assert out.is_symlink() and (out / "manifest.json").exists()
+    assert [p.name for p in runs_dir(out).iterdir() if p.name.startswith("previous-")] == []

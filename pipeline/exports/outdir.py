@@ -49,6 +49,7 @@ def staged_folder(out: Path) -> Iterator[Path]:
     out = Path(os.path.abspath(out))
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out} exists and is not a folder; choose another --out")
+    refuse_foreign_folder(out)  # before any work: the export would otherwise fail only at the end
     runs = runs_dir(out)
     try:
         runs.mkdir(parents=True, exist_ok=True)
@@ -80,13 +81,22 @@ def _reason(exc: Exception) -> str:
     return f"{exc.strerror}{where}" if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
 
 
+def refuse_foreign_folder(out: Path) -> None:
+    """Refuse an ``out`` that is a plain folder of other files: publishing would move a person's files away.
+
+    A plain folder holding ``manifest.json`` is a policy-miner export from
+    before the linked layout, and an empty one holds nothing: those are taken over.
+    """
+    if out.is_dir() and not out.is_symlink() and not (out / COMPLETE_MARKER).exists() and any(out.iterdir()):
+        raise ExportError(f"{out} is a folder of other files (no {COMPLETE_MARKER}: not a policy-miner export); "
+                          "nothing was written: choose another --out, or empty or move that folder")
+
+
 def publish(out: Path, folder: Path) -> None:
     """Point ``out`` at ``folder`` with one atomic rename of a new link over the old one."""
     if out.is_dir() and not out.is_symlink():
-        # a plain folder from before this layout (or the checkout's outputs/): keep it among the runs
-        aside = runs_dir(out) / f"previous-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}"
-        os.rename(out, aside)
-        log.info("moved the old output folder %s to %s", out, aside)
+        refuse_foreign_folder(out)  # again: files may have arrived while the export was written
+        _take_over(out)
     link = out.parent / f".{out.name}.link-{os.getpid()}-{folder.name}"
     os.symlink(os.path.relpath(folder, out.parent), link)
     try:
@@ -94,6 +104,20 @@ def publish(out: Path, folder: Path) -> None:
     except BaseException:
         link.unlink(missing_ok=True)
         raise
+
+
+def _take_over(out: Path) -> None:
+    """Clear the way for the link: an empty folder is removed, an old plain export kept among the runs (said so)."""
+    try:
+        if not any(out.iterdir()):
+            out.rmdir()
+            return
+        aside = runs_dir(out) / f"previous-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}"
+        os.rename(out, aside)
+    except FileNotFoundError:
+        return  # a concurrent export took it over first
+    log.warning("%s held an export from before linked output folders: moved to %s (delete it when no longer "
+                "needed); %s is now a link to the newest export", out, aside, out)
 
 
 def prune(out: Path) -> None:
