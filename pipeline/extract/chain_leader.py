@@ -28,14 +28,26 @@ from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
 from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
-from pipeline.extract.roles import RoleClaim, role_claims
+from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
+from pipeline.vocabulary import MODE_CUES
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
                                    normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
 
-CUE = re.compile(r"链长制|总链长|副链长|链长办|链长(?:由|为|是|：|:|（|\(|\s)|(?:名|位)链长|(?:担任|任|作为)[^，。；]{0,12}链长|链主|^链长$")
-"""The mechanism is stated.  Deliberately not bare 链长: 产业链长、环节多 means "the chain is long"."""
+def _cue_pattern() -> re.Pattern[str]:
+    """The mechanism is stated: a strong chain-leader cue or a chain-leader role term of the shared vocabulary,
+    or a contextual one (bare 链长) in a role statement — 链长由…, 一名链长, 担任…链长.  Deliberately not bare
+    链长: 产业链长、环节多 means "the chain is long"."""
+    cues = MODE_CUES["chain_leader"]
+    chain_roles = {term for term in ROLE_FIELDS if "链" in term}  # not 工作专班/牵头单位: other schemes have those
+    plain = sorted({*cues.strong, *chain_roles} - set(cues.contextual), key=len, reverse=True)
+    stated = [rf"{t}(?:由|为|是|：|:|（|\(|\s)|(?:名|位){t}|(?:担任|任|作为)[^，。；]{{0,12}}{t}|^{t}$"
+              for t in map(re.escape, cues.contextual)]
+    return re.compile("|".join([*map(re.escape, plain), *stated]))
+
+
+CUE = _cue_pattern()
 
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
 MECHANISM_SUFFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径))?"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from pipeline.models import Evidence, NationalProject, SegmentedDocument, Sentence
 from pipeline.extract.text import cn_number
+from pipeline.vocabulary import MODE_CUES
 
 PROJECTS: dict[str, tuple[str, ...]] = {
     "C919": ("C919", "国产大型客机", "大型客机", "国产大飞机", "大飞机"),
@@ -49,7 +50,9 @@ PROJECTS: dict[str, tuple[str, ...]] = {
 }
 """Vocabulary of well-known national projects (not answers for any document); extend freely."""
 
-CUE = re.compile(r"举国体制|集中力量办大事|国家重大(?:科技)?(?:工程|专项|项目)|重大科技专项|大国重器")
+CUE = re.compile("|".join(sorted(map(re.escape, (*MODE_CUES["national_system"].strong,
+                                                  *MODE_CUES["national_system"].contextual)), key=len, reverse=True)))
+"""The document is about the mode: a strong or contextual cue of the shared vocabulary (举国体制, 科技重大专项 …)."""
 NAME_SUFFIX = re.compile(r"^(?:重大专项|专项|系统工程|重大工程|工程|项目|计划|任务)")
 
 NAME_HEAD = re.compile(r"重大科技专项|科技重大专项|重大专项|专项|工程|任务|计划")

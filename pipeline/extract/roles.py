@@ -24,12 +24,24 @@ from spacy.matcher import Matcher
 from pipeline.models import Sentence
 from pipeline.segment import nlp, spacy_doc
 from pipeline.extract.text import NO_VALUE, strip_marker
+from pipeline.vocabulary import ROLE_TERMS
 
-ROLE_FIELDS = {"总链长": "总链长", "副总链长": "副总链长", "链长": "链长", "副链长": "副链长", "链主": "链主",
-               "链主企业": "链主", "链主单位": "链主", "链长办": "链长办", "链长办公室": "链长办", "链长制办公室": "链长办",
-               "链长制工作办公室": "链长办", "工作专班": "工作专班", "牵头单位": "牵头单位", "牵头部门": "牵头单位"}
-"""Role token → the role name used in ChainLeaderScheme.roles.  Only chain-leader roles: the segmenter's
-ROLE entities also cover 河长 and 发榜方, which must not fill a chain-leader scheme."""
+SCHEME_ROLE_NAMES = ("总链长", "副总链长", "链长", "副链长", "链主", "链长办", "工作专班", "牵头单位")
+"""The role names of ChainLeaderScheme.roles and chain rows (the table's fields, not cue words)."""
+
+
+def _role_name(term: str) -> str:
+    """The scheme role a written role term names: 链主企业/链主单位 → 链主, 链长办公室/链长制(工作)办公室 → 链长办,
+    牵头部门 → 牵头单位; '' for roles of other mechanisms (河长, 发榜方)."""
+    name = re.sub(r"^(链长)制?(?:工作)?办(?:公室)?$", r"\1办", re.sub(r"^(链主)(?:企业|单位)$", r"\1", term))
+    name = re.sub(r"^牵头部门$", "牵头单位", name)
+    return name if name in SCHEME_ROLE_NAMES else ""
+
+
+ROLE_FIELDS = {term: _role_name(term) for term in ROLE_TERMS if _role_name(term)}
+"""Role token → the role name used in ChainLeaderScheme.roles, from the shared vocabulary
+(:data:`pipeline.vocabulary.ROLE_TERMS`).  Only chain-leader roles: the segmenter's ROLE entities also cover
+河长 and 发榜方, which must not fill a chain-leader scheme."""
 
 CLAUSE_END = ["，", ",", "。", "；", ";", "：", ":", "！", "？", "\n"]
 ROLE = {"TEXT": {"IN": list(ROLE_FIELDS)}}
