@@ -608,10 +608,15 @@ def _scope_level(text: str) -> str:
     return counts[0][0]
 
 
+def _level_endings(level: str) -> tuple[str, ...]:
+    """How the names of units a scope word speaks for end: 县 → 县/旗, 州 → 州/盟."""
+    return {"县": ("县", "旗"), "州": ("州", "盟")}.get(level, (level,))
+
+
 def _lift(division: Division, level: str) -> Division:
     """The nearest unit at or above ``division`` whose name ends in the scope word's character
     (我市 on a district portal → its city; 义乌市 stays 义乌市); unchanged when none does."""
-    endings = {"县": ("县", "旗"), "州": ("州", "盟")}.get(level, (level,))
+    endings = _level_endings(level)
     for unit in divisions().lineage(division):
         if unit.name.endswith(endings):
             return unit
@@ -627,8 +632,10 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     unit holding it is named itself, wins (a single mention wins only when nothing else, the nation
     included, is named).  The places a scheme is attached to (赣州市现代家居产业链链长制, 安溪县产业链总链长:
     the nearest place before a mechanism or role word, see :func:`_scheme_mention`) are counted first and
-    decide alone when they have such a winner; the places a report passes through come second.  Without a
-    local winner, a text that speaks of 我国 or of central organs more often than it names local places
+    decide alone when they have such a winner; the places a report passes through come second.  Places
+    inside a cited title (根据《江苏省…计划》) are its issuer's and count for nothing.  Without a winner,
+    the one unit named at the level the text's scope words speak from (我市 … 银川) is taken.  Without a
+    local one, a text that speaks of 我国 or of central organs more often than it names local places
     outside lists is about 全国: twice at least, or once when no scope word (我市, 全省 …) speaks from a
     local level."""
     table = divisions()
@@ -636,7 +643,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     schemes: dict[int, list[Division]] = {}
     ends = [m.start() for m in SENTENCE_END.finditer(text)]
     national = len(NATIONAL_SCOPE.findall(text))
-    found = places(text, context)
+    cited = [m.span() for m in CITED_TITLE.finditer(text)]
+    found = [place for place in places(text, context) if not any(a <= place[1] < b for a, b in cited)]
     for index, (division, start, end) in enumerate(found):
         if division.level == "national":
             national += 1
@@ -651,12 +659,18 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
         return scheme_place
     if (local := _winner(by_sentence, national)) is not None:
         return local
-    mentions = sum(len(f) for f in by_sentence.values() if not _unrelated_pair(f))
-    if national > mentions and (national >= 2 or not SCOPE_WORD.search(text)):
+    kept = [d for f in by_sentence.values() if not _unrelated_pair(f) for d in f]
+    level = _scope_level(text)
+    at_level = {d for d in kept if level and d.name.endswith(_level_endings(level))}
+    if len(at_level) == 1:  # 我市 … 银川: the one city the text names
+        return at_level.pop()
+    if national > len(kept) and (national >= 2 or not SCOPE_WORD.search(text)):
         return table.by_code[NATIONAL_CODE]
     return None
 
 
+CITED_TITLE = re.compile(r"《[^《》]{1,80}》")
+"""A document cited by title (根据《江苏省…行动计划》): its place is its issuer's, not the citing text's."""
 SCHEME_WINDOW = 20
 """How far after a place name a mechanism or role word still belongs to it (省委副书记、市委书记、…产业链链长)."""
 SCHEME_WORDS = re.compile("|".join(sorted(map(re.escape, {*MODE_TERMS, *ROLE_TERMS}), key=len, reverse=True)))

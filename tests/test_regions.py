@@ -158,6 +158,13 @@ def test_a_district_short_form_after_its_city_is_the_district():
     assert [m.division.full_name for m in find_mentions("西安市长安排部署")] == ["西安市"]  # 市长, not 长安区
 
 
+def test_cited_titles_and_the_one_unit_at_the_scope_words_level():
+    cited = "根据《示范文件》和《江苏省产业强链三年行动计划》，我区制定本计划。我区聚焦优势产业链。"
+    assert resolve_region(Evidence(body=cited)).division is None  # the cited plan's province is not ours
+    city = "立足我市比较优势，市工信局开展招商。深入分析银川工业要素吸引力。内蒙古客商来访。"
+    assert resolve_region(Evidence(body=city)).name == "银川市"
+
+
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
     site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
     city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"
