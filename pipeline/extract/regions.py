@@ -175,11 +175,32 @@ def _main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every document, not only the misses")
     args = parser.parse_args(argv)
     right, rows = evaluate_document_regions(args.split)
+    categories: dict[str, int] = {}
     for file, gold, got, decided_by in rows:
+        if gold != got:
+            category = miss_category(gold, got)
+            categories[category] = categories.get(category, 0) + 1
         if args.verbose or gold != got:
-            print(f"{'ok  ' if gold == got else 'MISS'} {file}: key {gold or '-'}, got {got or '-'} ({decided_by or 'nothing decided'})")
+            print(f"{'ok  ' if gold == got else 'MISS'} {file}: key {gold or '-'}, got {got or '-'} "
+                  f"({decided_by or 'nothing decided'}; {miss_category(gold, got) if gold != got else 'right'})")
     print(f"document regions right ({args.split} split): {right}/{len(rows)}")
+    print("misses by category: " + ", ".join(f"{name} {n}" for name, n in sorted(categories.items())))
     return 0
+
+
+def miss_category(gold: str, got: str) -> str:
+    """How a wrong region relates to the annotated one (paths as 江苏省/南通市/如东县): nothing decided, the
+    nation for a local text or the reverse, a unit above the right one (a county's scheme given its city),
+    one inside it (a provincial report given a city it names), or an unrelated place."""
+    if not got:
+        return "nothing decided"
+    if "全国" in (gold, got):
+        return "local given as national" if got == "全国" else "national given as local"
+    if gold.startswith(got + "/"):
+        return "too high"
+    if got.startswith(gold + "/"):
+        return "too low"
+    return "unrelated place"
 
 
 if __name__ == "__main__":
