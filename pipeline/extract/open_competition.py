@@ -15,9 +15,12 @@ import re
 from pipeline.models import DocumentFact, Evidence, OpenCompetitionItem, SegmentedDocument, Sentence
 from pipeline.extract import tables
 from pipeline.extract.text import NUMERAL, cn_number, heading_of, item_marker, strip_marker, to_wan
+from pipeline.vocabulary import MODE_CUES
 
 MODE = "open_competition"
-CUE = re.compile(r"揭榜|榜单|发榜|张榜|悬赏")
+CUE = re.compile("|".join(sorted(map(re.escape, {*MODE_CUES[MODE].all} - {"挂帅", "赛马"}), key=len, reverse=True)))
+"""The document may list 榜单 items: any cue of the shared vocabulary (揭榜, 榜单, 发榜 …) except the two
+words other prose uses in passing (挂帅 a leader, 赛马 a horse race)."""
 ITEM_TABLE = {
     "issuer": re.compile(r"发榜方|发榜单位|需求单位|需求方|需求企业|发布单位|张榜单位|出榜单位|榜单发布"),
     "funding": re.compile(r"金额|经费|资金|额度|资助|奖励|悬赏|投入"),
