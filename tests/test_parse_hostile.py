@@ -20,6 +20,7 @@ import pytest
 from pipeline import formats
 from pipeline.models import RawDocument, RawPart
 from pipeline.parse import PARSERS, limits, office, parse_document, parse_part
+from pipeline.parse.base import Extracted
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "parse"))
 import make_docs  # noqa: E402
@@ -242,6 +243,42 @@ def test_a_file_past_the_memory_or_time_limit_costs_only_itself(monkeypatch: pyt
     parsed = parse_document(RawDocument(doc_id="d", source="s", url="bad", parts=parts), lambda _: POLICY.encode())
     assert parsed.parts[0].error == message
     assert parsed.parts[1].error == "" and "链长制" in parsed.parts[1].text
+
+
+def _parsed_by(data: bytes) -> Extracted:
+    """Names the process that ran it, so a test can see whether a file was parsed in a child."""
+    return Extracted(paragraphs=[f"parsed in process {os.getpid()}"])
+
+
+@pytest.mark.parametrize("media_type, size, in_child", [
+    (formats.TEXT, 1000, False),  # a small text: in-process, a fork would cost more than parsing it
+    (formats.HTML, 1000, False),
+    (formats.MARKDOWN, 1001, True),  # over IN_PROCESS_MAX_BYTES (set to 1000 here): in the child
+    (formats.PDF, 1000, True),  # native code (PDFium, pdfminer) always in the child, whatever its size
+    (formats.DOCX, 1000, True),
+])
+def test_only_small_texts_and_pages_are_parsed_outside_the_child(monkeypatch: pytest.MonkeyPatch, media_type: str,
+                                                                 size: int, in_child: bool) -> None:
+    monkeypatch.setattr(limits, "IN_PROCESS_MAX_BYTES", 1000)
+    monkeypatch.setitem(PARSERS, media_type, _parsed_by)
+    part = RawPart(role="file", url="f", sha256="f", media_type=media_type, size=size)
+    parsed = parse_document(RawDocument(doc_id="d", source="s", url="f", parts=(part,)), lambda _: b"x" * size)
+    assert parsed.parts[0].error == ""
+    assert (parsed.parts[0].text != f"parsed in process {os.getpid()}") is in_child
+
+
+def test_a_small_text_whose_parser_blows_up_is_still_only_its_own_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process parsing keeps the per-document guarantee for what can go wrong there: an exception, MemoryError."""
+    def runs_out(data: bytes) -> Extracted:
+        raise MemoryError
+
+    monkeypatch.setitem(PARSERS, formats.TEXT, runs_out)
+    part = RawPart(role="file", url="a.txt", sha256="a", media_type=formats.TEXT, size=10)
+    pdf = RawPart(role="attachment", url="b.pdf", sha256="b", media_type=formats.PDF, size=10)
+    blobs = {"a": POLICY.encode(), "b": make_docs.policy_pdf()}
+    parsed = parse_document(RawDocument(doc_id="d", source="s", url="a.txt", parts=(part, pdf)), blobs.__getitem__)
+    assert parsed.parts[0].error == "parsing ran out of memory (in the worker process)"
+    assert parsed.parts[1].error == "" and parsed.parts[1].text
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])

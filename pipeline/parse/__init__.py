@@ -123,10 +123,16 @@ def _parse_stored(part: RawPart, read_blob: Callable[[str], bytes], index: int, 
                           error=f"stored file missing: {part.sha256[:12]} ({type(exc).__name__})")
     if part.media_type in (formats.DOC, formats.WPS):
         network_isolation()  # probed here, once per process: the forked children inherit the answer
-    try:  # in a child with a memory ceiling and a deadline, so one hostile file cannot take the batch down
-        return sandbox.run_bounded(parse_part, data, part, index=index, max_chars=max_chars)
+    try:  # in a child with a memory ceiling and a deadline, so one hostile file cannot take the batch down;
+        # a small text or page in-process: a fork would cost more than parsing it (limits.IN_PROCESS_MAX_BYTES)
+        if sandbox.isolated(part.media_type, len(data)):
+            return sandbox.run_bounded(parse_part, data, part, index=index, max_chars=max_chars)
+        return parse_part(data, part, index=index, max_chars=max_chars)
     except sandbox.Exceeded as exc:
         return ParsedPart(role=part.role, url=part.url, media_type=part.media_type, error=str(exc))
+    except MemoryError:  # in-process: the worker itself is short of memory; the next file may fare better
+        return ParsedPart(role=part.role, url=part.url, media_type=part.media_type,
+                          error="parsing ran out of memory (in the worker process)")
 
 
 def _merge(metas: Iterable[DocumentMeta]) -> DocumentMeta:

@@ -59,7 +59,17 @@ MAX_NON_TEXT_SHARE = 0.01
 """A text/HTML file whose decoded text has more control or unassigned characters than this share is binary."""
 
 PARSE_IN_CHILD = True
-"""Parse each file in a forked child (pipeline.parse.sandbox) so that the two limits below hold for it."""
+"""Parse files in a forked child (pipeline.parse.sandbox) so that the two limits below hold for them; which files
+go there is ``sandbox.isolated`` (all but small TXT / Markdown / HTML, see ``IN_PROCESS_MAX_BYTES``)."""
+
+IN_PROCESS_TYPES = frozenset({formats.TEXT, formats.MARKDOWN, formats.HTML})
+"""Types whose parsers run no native code that can loop or crash (decode, regex, normalise, lxml's HTML parser
+with entities left unexpanded) and take time and memory linear in the file's size."""
+
+IN_PROCESS_MAX_BYTES = 2 * 1024 * 1024
+"""Files of ``IN_PROCESS_TYPES`` up to this size are parsed in the worker itself: a fork of a worker costs more
+than parsing one (bench/bench_parse.py --parse-only), and at this size the worst case measured needs far less
+than the child's limits (docs/reliability.md).  Larger ones, and PDF, DOCX, DOC/WPS and OCR, go to the child."""
 
 PARSE_MEMORY_BYTES = 2 * 1024**3
 """Address space one file's parse may add (RLIMIT_AS in the child); beyond it the file gets an error."""

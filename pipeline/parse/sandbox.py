@@ -35,6 +35,12 @@ class Exceeded(Exception):
     """The child ran out of its memory ceiling or its time, or died; the message says which, in one line."""
 
 
+def isolated(media_type: str, size: int) -> bool:
+    """Whether a stored file of this type and size is parsed in a child (else in-process: see limits)."""
+    return limits.PARSE_IN_CHILD and not (media_type in limits.IN_PROCESS_TYPES
+                                          and size <= limits.IN_PROCESS_MAX_BYTES)
+
+
 def run_bounded(function: Callable[..., T], *args: object, **kwargs: object) -> T:
     """``function(*args, **kwargs)`` in a child within ``limits.PARSE_MEMORY_BYTES`` and ``limits.PARSE_TIMEOUT_S``.
 
