@@ -241,6 +241,9 @@ def test_export_header_labels_and_citation_code_line():
      "示范市工业和信息化局示范市公安局关于印发示范规定的通知"),
     (["示范商报网 > 示范省 > 特别报道", "示范省实施产业链链长制", "2029-05-10"], "示范省实施产业链链长制"),  # a nav trail
     (["您当前的位置 : 示范网 >> 新闻中心 >> 评论", "示范市推行链长制", "2029-05-10"], "示范市推行链长制"),
+    (["从示范研发看我国科技力量建设", "示范技术发展中心 北京 100039", "摘要：强化科技力量。"],
+     "从示范研发看我国科技力量建设"),  # an affiliation with its postcode ends the title
+    (["29-05-29 16:40 来源：示范网 编辑：某某", "示范市推行链长制", "正文。"], "示范市推行链长制"),  # a byline inside a line
 ])
 def test_text_titles(paragraphs: list[str], title: str):
     assert meta_from_text(paragraphs).title == title

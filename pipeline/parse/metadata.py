@@ -364,7 +364,9 @@ def _is_doc_number_line(line: str) -> bool:
     return bool(match) and len(line) - (match.end() - match.start()) <= 4
 
 
-_BYLINE = re.compile(r"^((本报|新华社)?记者|通讯员|来源[：:]|信息来源[：:]|作者[：:]|编辑[：:]|发布时间[：:]|原文链接[：:]|点击查看)")
+_BYLINE = re.compile(r"^((本报|新华社)?记者|通讯员|来源[：:]|信息来源[：:]|作者[：:]|编辑[：:]|发布时间[：:]|原文链接[：:]|点击查看)"
+                     r"|\s(来源|编辑|作者)\s*[：:]|(?<!\d)\d{6}$")
+"""A byline or an author's affiliation under a title: 记者…, 20-05-29 16:40 来源：…网 编辑：…, 某中心 北京 100039."""
 _HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十百\d]+[章节条]"
                       r"|\d{1,2}[.．、](?!\d)|(摘要|前言|引言|目录|序言)$|[、，。；：])")
 """A heading or a list item (一、 （二） 第三条 1. 摘要), or a line starting with punctuation: never a title."""
@@ -393,7 +395,7 @@ def _title(head: Sequence[str]) -> str:
             continue
         if not parts and _HEADING.match(line):
             break
-        if (_is_doc_number_line(line) or line.endswith(("：", ":", "。", "；"))
+        if (_is_doc_number_line(line) or line.endswith(("：", ":", "。", "；")) or _BYLINE.search(line)
                 or _HEADING.match(line) or line in seen or (normalise_date(line) and len(line) <= 24)
                 or (parts and (len(line) > 40 or doc_type_from_title("".join(parts))))):
             break
@@ -442,7 +444,7 @@ _BREADCRUMB = re.compile(r"^[^>＞›»]{1,20}(?:\s*[>＞›»]+\s*[^>＞›»]{
 def _is_title_skip(line: str) -> bool:
     """Lines above a title: 附件N, urgency marks, "…文件" letterheads, tags like 【法宝引证码】, bylines, labels,
     navigation trails."""
-    if (_MARKS.match(line) or _TITLE_TAG_LINE.match(line) or _BYLINE.match(line) or label_field(line)
+    if (_MARKS.match(line) or _TITLE_TAG_LINE.match(line) or _BYLINE.search(line) or label_field(line)
             or _HEADER_LABEL.match(line) or _BREADCRUMB.match(line)):
         return True
     return line.endswith(_HEADER_SUFFIX) and bool(split_organs(line[:-2]))
