@@ -525,10 +525,16 @@ def places(text: str, context: Iterable[Division] = ()) -> list[tuple[Division, 
 
 # --- evidence, kind by kind --------------------------------------------------------------------
 
+CENTRAL_ORGAN = re.compile(r"^\s*(?:中华人民共和国|中共中央|中国|中央|国家|国务院|全国)")
+"""How the names of central organs open (中国社会科学院…研究所, 国家发展改革委): 全国 when they name no place."""
+
+
 def _organ(text: str, context: Sequence[Division]) -> Division | None:
-    """The lead organ's place: the first place an issuer or 落款 names."""
+    """The lead organ's place: the first place an issuer or 落款 names; a central organ naming none is 全国."""
     found = places(text, context)
-    return found[0][0] if found else None
+    if found:
+        return found[0][0]
+    return divisions().by_code[NATIONAL_CODE] if CENTRAL_ORGAN.match(text) else None
 
 
 def _doc_number(doc_number: str, context: Sequence[Division]) -> Division | None:

@@ -165,6 +165,12 @@ def test_cited_titles_and_the_one_unit_at_the_scope_words_level():
     assert resolve_region(Evidence(body=city)).name == "银川市"
 
 
+def test_a_central_organ_naming_no_place_is_the_nation():
+    assert resolve_region(Evidence(issuer="中国社会科学院工业经济研究所", body="上海市企业案例。")).name == "全国"
+    assert resolve_region(Evidence(issuer="中国共产党宁波市委员会")).name == "宁波市"
+    assert resolve_region(Evidence(issuer="某某科技有限公司")).division is None
+
+
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
     site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
     city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"
