@@ -77,14 +77,19 @@ def unquote(text: str) -> str:
     return text.translate(QUOTES).strip()
 
 
+PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*[)）]")
+"""A tone-marked pinyin gloss a mirror site puts after a character (链长(zhǎng)): the pipeline's text loses it in
+normalising, so comparison keys drop it too."""
+
+
 def normalise_item(text: str) -> str:
-    """Comparison key of a mechanism component: no quotes, spaces or trailing punctuation."""
-    return re.sub(r"[\s。；;，,、：:]+", "", unquote(text))
+    """Comparison key of a mechanism component: no quotes, spaces, pinyin glosses or trailing punctuation."""
+    return re.sub(r"[\s。；;，,、：:]+", "", unquote(PINYIN_GLOSS.sub("", text)))
 
 
 def normalise_concept(text: str) -> str:
-    """Comparison key of a concept: as written, modulo quote style and spacing."""
-    return re.sub(r"\s+", "", unquote(text))
+    """Comparison key of a concept: as written, modulo quote style, spacing and pinyin glosses."""
+    return re.sub(r"\s+", "", unquote(PINYIN_GLOSS.sub("", text)))
 
 
 def item_marker(text: str) -> str:

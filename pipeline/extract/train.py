@@ -44,6 +44,7 @@ from pipeline.extract.regions import canonical_region, document_region, sentence
 from pipeline.extract.score import ExpectedRow, TableScore, read_expected, score_rows
 from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
 from pipeline.models import ChainLeaderScheme, DocumentMeta, SegmentedDocument, Table
+from pipeline.parse.text import normalise
 from pipeline.segment import segment_text
 
 SEED = 0
@@ -119,7 +120,13 @@ def gold_of(annotation: ExcerptAnnotation) -> Gold:
                   frozenset(normalise_item(span(s)) for s in annotation.components),
                   frozenset(normalise_chain(span(s)) for s in annotation.chains))
     return Gold(annotation.file, annotation.group, "chain_leader" in annotation.modes,
-                segment_text(annotation.file, simplified(annotation.text)), {"": row}, frozenset(roles))
+                segment_text(annotation.file, as_parsed(simplified(annotation.text))), {"": row}, frozenset(roles))
+
+
+def as_parsed(text: str) -> str:
+    """The excerpt as the parser hands text on: each line normalised (mirror sites' pinyin glosses removed,
+    full-width digits, spacing), so the scorer trains on what it will read."""
+    return "\n".join(normalise(line) for line in text.split("\n"))
 
 
 def written_golds(directory: Path = WRITTEN_FIXTURES) -> list[Gold]:
