@@ -5,6 +5,8 @@ It runs exactly the loop `policy-miner process` runs (pipeline.process.process_s
 seconds summed over workers), docs/s and MB/s of input, and peak RSS per worker process.
 
 Sections (each can be skipped):
+- floor: what any tool must at least do on the same files (read, segment with jieba-rs and with Python jieba,
+  regex for the three mode names), in one process: the yardstick of issue 14.
 - corpus: the whole shared corpus (or --corpus-subset N files of it), ingested once, processed with 1 and 2
   workers, then the incremental reruns: nothing changed, and 1% of the files changed.
 - scale: a fixed subset (--subset files, every n-th in path order) at 1x, 4x and 16x, with 1 and 2 workers.
@@ -85,19 +87,38 @@ def input_mb(store: CorpusStore) -> float:
 MODE_TERMS = re.compile("新型举国体制|链长制|揭榜挂帅")  # the floor of issue 14: the three mode names
 
 
-def floor_seconds(store: CorpusStore) -> float:
+def floor_seconds(store: CorpusStore, segmenter: str = "jieba-rs") -> float:
     """The floor the pipeline is compared with: read every stored file, segment it (jieba-rs, as the pipeline
-    does) and find the three mode names with a regex — what any tool answering "which mode?" must at least do."""
-    import rjieba
+    does, or Python jieba, as issue 14 first measured it) and find the three mode names with a regex — what any
+    tool answering "which mode?" must at least do."""
+    if segmenter == "jieba":
+        import jieba
 
-    rjieba.cut("")  # load the dictionary before the clock starts, as a worker does once
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()  # load the dictionary before the clock starts, as a worker does once
+        cut = jieba.lcut
+    else:
+        import rjieba
+
+        rjieba.cut("")
+        cut = rjieba.cut
     started = time.perf_counter()
     for document in store.documents():
         for part in document.parts:
             text = store.read_blob(part.sha256).decode("utf-8", "replace")
-            rjieba.cut(text)
+            cut(text)
             MODE_TERMS.findall(text)
     return time.perf_counter() - started
+
+
+def bench_floor(folders: list[Path], work: Path) -> None:
+    print("== floor: read + segment + mode-name regex, one process, same files as the corpus section", flush=True)
+    with CorpusStore(work / "floor-store") as store:
+        for folder in folders:
+            ingest_folder(store, folder)
+        for segmenter in ("jieba-rs", "jieba"):
+            print(f"floor with {segmenter}: {store.count_documents()} documents in "
+                  f"{floor_seconds(store, segmenter):.1f} s", flush=True)
 
 
 def timed_process(store: CorpusStore, workers: int = 1, dask_address: str | None = None,
@@ -190,7 +211,8 @@ def bench_dask(files: list[Path], work: Path, scale: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--sections", nargs="+", default=["corpus", "scale", "dask"], choices=["corpus", "scale", "dask"])
+    parser.add_argument("--sections", nargs="+", default=["floor", "corpus", "scale", "dask"],
+                        choices=["floor", "corpus", "scale", "dask"])
     parser.add_argument("--subset", type=int, default=200, help="files in the scale and dask subset")
     parser.add_argument("--corpus-subset", type=int, default=0,
                         help="run the corpus section on this many files (every n-th) instead of the whole corpus")
@@ -205,6 +227,8 @@ def main() -> None:
         materialise(args.shared, work / "files")
         files = corpus_files(args.shared, work / "files")
         subset = pick(files, args.subset)
+        if "floor" in args.sections:
+            bench_floor([args.shared / LAWS, work / "files"], work)
         if "corpus" in args.sections and args.corpus_subset:
             write_variants(pick(files, args.corpus_subset), work / "corpus-subset", 1)
             bench_corpus(work / "corpus-subset", [work / "corpus-subset"], work, args.workers)
