@@ -639,7 +639,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     included, is named).  The places a scheme is attached to (赣州市现代家居产业链链长制, 安溪县产业链总链长:
     the nearest place before a mechanism or role word, see :func:`_scheme_mention`) are counted first and
     decide alone when they have such a winner; the places a report passes through come second.  Places
-    inside a cited title (根据《江苏省…计划》) are its issuer's and count for nothing.  Without a winner,
+    inside a cited title (根据《江苏省…计划》) are its issuer's, and a place naming a news outlet (上海证券报, 南方网)
+    is where the report was published: both count for nothing.  Without a winner,
     the one unit named at the level the text's scope words speak from (我市 … 银川) is taken.  Without a
     local one, a text that speaks of 我国 or of central organs more often than it names local places
     outside lists is about 全国: twice at least, or once when no scope word (我市, 全省 …) speaks from a
@@ -650,7 +651,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     ends = [m.start() for m in SENTENCE_END.finditer(text)]
     national = len(NATIONAL_SCOPE.findall(text))
     cited = [m.span() for m in CITED_TITLE.finditer(text)]
-    found = [place for place in places(text, context) if not any(a <= place[1] < b for a, b in cited)]
+    found = [place for place in places(text, context)
+             if not any(a <= place[1] < b for a, b in cited) and not OUTLET.match(text, place[2])]
     for index, (division, start, end) in enumerate(found):
         if division.level == "national":
             national += 1
@@ -677,6 +679,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
 
 CITED_TITLE = re.compile(r"《[^《》]{1,80}》")
 """A document cited by title (根据《江苏省…行动计划》): its place is its issuer's, not the citing text's."""
+OUTLET = re.compile(r"(?:日报|晚报|商报|证券报|都市报|时报|电视台|卫视)|网(?![\u4e00-\u9fff])")
+"""What follows a place in the name of a news outlet (上海证券报, 南方网): where a report was published, not what it is about."""
 SCHEME_WINDOW = 20
 """How far after a place name a mechanism or role word still belongs to it (省委副书记、市委书记、…产业链链长)."""
 SCHEME_WORDS = re.compile("|".join(sorted(map(re.escape, {*MODE_TERMS, *ROLE_TERMS}), key=len, reverse=True)))

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.models import DocumentMeta
 from pipeline.parse.metadata import complete
-from pipeline.regions import Evidence, divisions, find_mentions, lookup, region_fields, resolve_region
+from pipeline.regions import Evidence, divisions, find_mentions, lookup, places, region_fields, resolve_region
 
 
 def test_county_codes_parents_and_provinces_come_from_the_division_list():
@@ -169,6 +169,13 @@ def test_a_central_organ_naming_no_place_is_the_nation():
     assert resolve_region(Evidence(issuer="中国社会科学院工业经济研究所", body="上海市企业案例。")).name == "全国"
     assert resolve_region(Evidence(issuer="中国共产党宁波市委员会")).name == "宁波市"
     assert resolve_region(Evidence(issuer="某某科技有限公司")).division is None
+
+
+def test_a_news_outlets_place_is_not_the_reports():
+    report = "消息来源：上海证券报。上海证券报记者获悉。杭州加快产业集群发展。"
+    assert [d.name for d, _, _ in places(report)][0] == "上海市"  # a place all the same, only not the report's
+    assert resolve_region(Evidence(body=report)).name == "杭州市"
+    assert resolve_region(Evidence(body="来源：上海证券报。上海网络安全产业链推进。")).name == "上海市"
 
 
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
