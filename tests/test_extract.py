@@ -18,7 +18,8 @@ from pipeline.extract.flat_table import find_flat_tables
 from pipeline.extract.reflow import wrap_width
 from pipeline.extract.score import ExpectedRow, read_expected, score_rows
 from pipeline.extract.text import cn_number, drop_near_duplicates, join_wrapped, split_chain_list, split_items, to_wan
-from pipeline.extract.train import train as train_extractor
+from pipeline.extract.learned import Judge, default_judge
+from pipeline.extract.train import schemes_of, train as train_extractor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SEED_PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "national-innovation-models-paper.txt"
@@ -364,7 +365,20 @@ def test_extractor_training_is_deterministic(tmp_path):
     first, second = train_extractor(models_dir=tmp_path / "a"), train_extractor(models_dir=tmp_path / "b")
     assert first.read_bytes() == second.read_bytes()
     kinds = json.loads(first.read_text(encoding="utf-8"))["kinds"]
-    assert {"chain", "concept"} <= kinds.keys()
+    assert {"chain_list", "chain", "concept"} <= kinds.keys()
+
+
+def test_list_scorer_keeps_the_schemes_list_and_drops_a_figures_list():
+    """The shipped list-level scorer, on prose in our own words: the enumeration the mechanism introduces
+    (推行链长制，明确…三条重点产业链) is a chain list, an enumeration of industries in a sentence of figures is not."""
+    text = ("我区全面推行链长制，明确智能网联汽车、高端医疗器械、工业软件三条重点产业链，每条产业链由一名区领导担任链长。"
+            "去年全区新能源、新材料、生物医药、集成电路等产业产值增长12%。")
+    shipped, record = default_judge(), []
+    schemes_of(segment_text("t", text, DocumentMeta(region="合肥市")), Judge(shipped.models, record))
+    lists = {o.text: shipped.probability("chain_list", o.features) for o in record if o.kind == "chain_list"}
+    assert lists["智能网联汽车；高端医疗器械；工业软件"] >= 0.5
+    figures = [p for text, p in lists.items() if "新材料" in text]
+    assert figures and max(figures) < 0.5
 
 
 def test_scorer_keeps_chain_names_and_drops_fragments():
