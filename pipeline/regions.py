@@ -548,9 +548,15 @@ def _doc_number(doc_number: str, context: Sequence[Division]) -> Division | None
     return next((unit for abbreviation, unit in divisions().abbreviations if prefix.startswith(abbreviation)), None)
 
 
+OUTLET_SUFFIX = re.compile(r"\s*[_|｜]\s*[^_|｜]{2,20}(?:网|报|台|频道|客户端)$")
+"""A page title's trailing outlet name (…激活链主企业生态机能_南方网, …| 浙江在线新闻网): not the text's place."""
+
+
 def _title(title: str, context: Sequence[Division]) -> Division | None:
     """The organ before 关于; else the title's places (:func:`_title_places`), lifted to the level of an
-    organ that opens the title naming only its level (省发展改革委…赴内乡调研 → 河南省)."""
+    organ that opens the title naming only its level (省发展改革委…赴内乡调研 → 河南省).  A trailing outlet
+    name (…_南方网) is left out."""
+    title = OUTLET_SUFFIX.sub("", title)
     organ, _, _ = title.partition("关于") if "关于" in title else ("", "", "")
     if organ and (found := _organ(organ, context)):
         return found

@@ -176,6 +176,8 @@ def test_a_news_outlets_place_is_not_the_reports():
     assert [d.name for d, _, _ in places(report)][0] == "上海市"  # a place all the same, only not the report's
     assert resolve_region(Evidence(body=report)).name == "杭州市"
     assert resolve_region(Evidence(body="来源：上海证券报。上海网络安全产业链推进。")).name == "上海市"
+    page = Evidence(title="链长制助力重点产业链发展_浙江新闻网", body="宁波推行链长制。宁波设立总链长。")
+    assert resolve_region(page).name == "宁波市"  # the page title's outlet suffix names no place of the text
 
 
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
