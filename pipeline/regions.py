@@ -28,7 +28,9 @@ district portal republishing a city-wide text) takes over, and so does a scope w
 sentence that names several unrelated places are a list in passing and count for nothing, the
 winner needs at least twice the mentions of any rival, and a unit inside another wins only when it is
 named at least as often as that one is named itself (a provincial report naming 广州 twice stays 广东省).
-Scope words in the body lift a site, never a place the body names (全省 in a county's report).  The
+Scope words in the body lift a site, never a place the body names (全省 in a county's report); the
+level of an issuer naming only its level (市科技局), else of the scheme's head (由市长担任总链长), moves a
+body winner to that level: up to the unit holding it, or down to the one unit of that level it names.  The
 places a scheme is attached to (the nearest place before 链长制, 总链长 …) are weighed first: a report
 on a city's chain meeting held in one of its counties is the city's.  A short form not searched for
 everywhere (昆山, a word too; urban districts) counts in a text that writes the full name.
@@ -744,8 +746,31 @@ def resolve_region(evidence: Evidence) -> Resolution:
             return Resolution(_lift(body, scope) if scope else body, "body")
         return Resolution(_lift(site, scope) if scope else site, "site")
     if body is not None:  # only an organ's level lifts a place the text names (全省 in a county's report does not)
-        return Resolution(_lift(body, organ_scope) if organ_scope else body, "body")
+        level = organ_scope or _head_level(evidence.body)
+        return Resolution(_at_level(body, level, evidence.body, context) if level else body, "body")
     return Resolution()
+
+
+HEAD_OF_SCHEME = re.compile(r"(?<![副])(省|市|县|区|州)(?:委书记|长|领导|政府主要领导)[^。；;\n]{0,30}?总[\u4e00-\u9fff]{0,2}链长"
+                            r"|总[\u4e00-\u9fff]{0,2}链长[”\"]?[、，,](?:[^。；;\n、，,]{0,8}[、，,])?(省|市|县|区|州)(?:委书记|长)")
+"""Who heads a chain-leader scheme, by level: 由市长担任…总链长, 以省长…为“总链长”, 总链长、县长."""
+
+
+def _head_level(body: str) -> str:
+    """The one level the heads of the text's scheme hold (省长 as 总链长 → 省), '' when none or several."""
+    levels = {a or b for a, b in HEAD_OF_SCHEME.findall(body)}
+    return levels.pop() if len(levels) == 1 else ""
+
+
+def _at_level(division: Division, level: str, body: str, context: Sequence[Division]) -> Division:
+    """``division`` moved to ``level``: lifted to the unit holding it at that level, or, for a unit above it,
+    the one unit at that level inside it that the body names (a province's text whose 总链长 is a 市长)."""
+    lifted = _lift(division, level)
+    if lifted.name.endswith(_level_endings(level)):
+        return lifted
+    inside = {d for d, _, _ in places(body, context) if d.name.endswith(_level_endings(level))
+              and divisions().within(d, division) and d != division}
+    return inside.pop() if len(inside) == 1 else division
 
 
 def _context(evidence: Evidence) -> list[Division]:

@@ -180,6 +180,14 @@ def test_a_news_outlets_place_is_not_the_reports():
     assert resolve_region(page).name == "宁波市"  # the page title's outlet suffix names no place of the text
 
 
+def test_the_level_of_the_schemes_head_places_the_scheme():
+    city_scheme = ("河南省推进先进制造业发展。河南省加快产业集群建设。郑州市围绕重点产业链建立机制，"
+                   "由市长担任总链长，市级领导担任链长。")
+    assert resolve_region(Evidence(body=city_scheme)).name == "郑州市"
+    provincial = "广东推行链长制，以省长为“总链长”的省领导分别联系。广州聚焦重点产业链。广州设立链长办。广东加强统筹。"
+    assert resolve_region(Evidence(body=provincial)).name == "广东省"
+
+
 def test_a_district_portal_republishing_a_city_text_keeps_the_city():
     site = ("http://www.thnet.gov.cn/gzjg/content/post_1.html",)
     city_text = "广州市实施产业链链长制。广州市各区、各部门要认真落实。"
