@@ -31,6 +31,7 @@ run: setup
 
 test: setup system-deps
 	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check .
 
 bench: setup
 	$(BIN)/python bench/run.py
