@@ -5,12 +5,17 @@ big, but a small hostile file can still make a parser library allocate
 gigabytes or spin for minutes (pdfminer on a pathological page, lxml on
 deeply nested markup).  Inside the process that would cost the whole batch —
 the kernel's OOM killer takes the process, and every document in it.  So
-each file is parsed in a child made with ``os.fork`` (cheap: the parsers are
+such a file is parsed in a child made with ``os.fork`` (the parsers are
 already imported and the input bytes are shared copy-on-write), whose
 address space is capped with ``RLIMIT_AS``; the parent waits at most
 ``PARSE_TIMEOUT_S`` and gets back either the result or one line saying why
 not.  ``os.fork`` rather than multiprocessing, because Dask's worker
 processes are daemonic and may not start multiprocessing children.
+
+A fork of a worker (~400 MB) still costs several times more than parsing a
+small text or page, so :func:`isolated` keeps those in-process: TXT,
+Markdown and HTML up to ``limits.IN_PROCESS_MAX_BYTES``, whose parsers run
+no native code that can loop or crash and are linear in their input.
 """
 
 from __future__ import annotations
