@@ -10,7 +10,7 @@ listing API said, then what the texts themselves state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import partial, reduce
 
@@ -18,7 +18,7 @@ from pipeline import formats
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, RawDocument, RawPart, Table
 from pipeline.parse.base import Extracted, ParseError
 from pipeline.parse import limits, sandbox
-from pipeline.parse.html import parse_html, stub_problem
+from pipeline.parse.html import STUB, parse_html, stub_problem
 from pipeline.parse.metadata import TextEvidence, complete, document_meta, meta_from_text, text_evidence
 from pipeline.parse.office import network_isolation, parse_docx, parse_legacy_word
 from pipeline.parse.pdf import parse_pdf
@@ -27,7 +27,7 @@ from pipeline.parse.plain import parse_markdown, parse_text
 INGEST_PREFIX = "ingest:"
 """Source name prefix of ingested folders (pipeline.ingest), whose listing metadata is a metadata.csv sidecar."""
 
-__all__ = ["PARSERS", "ParseError", "parse_document", "parse_part"]
+__all__ = ["PARSERS", "ParseError", "not_a_document", "parse_document", "parse_part"]
 
 PARSERS: dict[str, Callable[[bytes], Extracted]] = {
     formats.PDF: parse_pdf,
@@ -101,6 +101,22 @@ def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> Parse
     parts = [p if p.role == "page" else replace(p, meta=complete(p.meta.merged_with(inherited), [p.url]))
              for p in parts]
     return ParsedDocument(doc_id=raw.doc_id, meta=meta, parts=tuple(parts))
+
+
+def not_a_document(parts: Sequence[ParsedPart]) -> str:
+    """Why parsed parts are not a document ("" when they are one): what each part's failure was.
+
+    An item is a document when some part yielded text (a landing page judged a listing page or stub does
+    not count) or awaits OCR.  Random bytes under a .txt name, a .doc that is no Word file, a corrupt PDF, an
+    empty or listing page without attachment text are not: the exports list them with the failures, not as
+    documents.  No parts at all (a result of an older version, which kept none) gives nothing to judge by.
+    """
+    if not parts or any(p.needs_ocr or (p.text and not (p.role == "page" and p.error.startswith(STUB)))
+                        for p in parts):
+        return ""
+    named = len(parts) > 1  # a landing page and its attachments: say which file failed how
+    return "; ".join(f"{p.role} {p.url}: {p.error}" if named else p.error
+                     for p in parts if p.error) or "no text could be extracted"
 
 
 def _resniff(data: bytes, part: RawPart) -> str:

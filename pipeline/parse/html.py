@@ -39,6 +39,9 @@ MIN_DOCUMENT_CHARS = 40
 """A landing page with less body than this and no attachment text is a listing page or a stub (a 4-character
 "仲裁公告" list title), recorded as a problem; the shortest real notices measured (gov.cn 复函) run to hundreds."""
 
+STUB = "not a document (listing page or stub)"
+"""How a landing page's error starts when :func:`stub_problem` judged it a listing page or stub."""
+
 FURNITURE_LEADING = re.compile(r"^(点击查看|点击阅读|相关解读[：:]|政策解读[：:])")
 FURNITURE_TRAILING = re.compile(r"^(相关附件|附件下载|相关文件)[：:]?$|^(政策解读|一图读懂|图解|相关解读)[：:]\s*https?://\S*$")
 """Lines a portal's template puts inside the body container: links to interpretations, an empty attachment heading."""
@@ -98,7 +101,7 @@ def stub_problem(text: str) -> str:
     short "详见附件" page with the policy in a PDF is a document.
     """
     chars = len(re.sub(r"\s+", "", text))
-    return f"not a document (listing page or stub): {chars} characters of body text" if chars < MIN_DOCUMENT_CHARS else ""
+    return f"{STUB}: {chars} characters of body text" if chars < MIN_DOCUMENT_CHARS else ""
 
 
 def gkmlpt_detail(source: str) -> dict | None:
