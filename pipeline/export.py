@@ -37,6 +37,7 @@ from pipeline.models import (
     RawDocument,
     to_dict,
 )
+from pipeline.parse import not_a_document
 from pipeline.regions import region_fields
 from pipeline.store import CorpusStore
 
@@ -87,6 +88,7 @@ class Findings:
     mentions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MENTION_COLUMNS))
     fetch_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FETCH_ERROR_COLUMNS))
     stored: dict[str, StoredDoc] = field(default_factory=dict)
+    not_documents: tuple[RawDocument, ...] = ()  # stored items no file of which yielded text (listed in fetch_errors)
     results: dict[str, ProcessedDocument] = field(default_factory=dict)
     store_path: str = ""
     store_documents: int = 0
@@ -130,6 +132,12 @@ def collect_findings(store: CorpusStore, doc_ids: Iterable[str] | None = None) -
     wanted = list(doc_ids) if doc_ids is not None else None
     raws = {d.doc_id: d for d in store.documents(doc_ids=wanted)}
     results = {r.doc_id: r for r in store.results(raws)}
+    refused = {doc_id: why for doc_id, r in results.items() if (why := not_a_document(r.parts))}
+    if refused:  # stored all the same: changed bytes that parse make it a document again
+        log.info("%d stored items are not documents (no text in any file, or a listing page): listed in "
+                 "fetch_errors", len(refused))
+    not_documents = [raws.pop(doc_id) for doc_id in refused]
+    results = {doc_id: r for doc_id, r in results.items() if doc_id in raws}
     stored = {doc_id: StoredDoc(raw, results[doc_id].parts if doc_id in results else ())
               for doc_id, raw in raws.items()}
     without_text = [d for d, r in results.items() if not r.parts and r.classification is not None]
@@ -164,10 +172,13 @@ def collect_findings(store: CorpusStore, doc_ids: Iterable[str] | None = None) -
         schemes=tuple(sorted(schemes, key=lambda s: (context.province(s.region), s.region))),
         mentions=_frame([m for doc_id, s in stored.items() for m in mentions(doc_id, s.parts, s.raw.parts)],
                         MENTION_COLUMNS).astype({"page": "Int64"}),
-        fetch_errors=_frame([{"url": e.url, "stage": e.stage, "message": e.message, "at": e.at}
-                             for e in store.errors() if e.doc_id is None or not store.has_document(e.doc_id)],
+        fetch_errors=_frame([*({"url": e.url, "stage": e.stage, "message": e.message, "at": e.at}
+                               for e in store.errors() if e.doc_id is None or not store.has_document(e.doc_id)),
+                             *({"url": raw.url, "stage": "parse", "message": refused[raw.doc_id],
+                                "at": raw.fetched_at} for raw in not_documents)],
                             FETCH_ERROR_COLUMNS),
         stored=stored,
+        not_documents=tuple(not_documents),
         results=results,
         store_path=str(store.root.resolve()),
         store_documents=store.count_documents(),
@@ -368,7 +379,8 @@ def findings_manifest(findings: Findings, run: RunInfo, formats: Iterable[str] =
     """The manifest of these findings (pipeline.manifest.build_manifest with the findings' counts and scope)."""
     return build_manifest(
         run, store_path=findings.store_path, store_documents=findings.store_documents,
-        content_keys={doc_id: s.raw.content_key for doc_id, s in findings.stored.items()},
+        content_keys={raw.doc_id: raw.content_key  # not-documents too: a rerun judges them again
+                      for raw in [*(s.raw for s in findings.stored.values()), *findings.not_documents]},
         result_versions=(r.classification.model_version for r in findings.results.values() if r.classification),
         formats=formats, counts={name: len(table) for name, table in findings.all_tables().items()},
         files=files, started_at=started or now_iso())

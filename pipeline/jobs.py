@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pipeline.config import SOURCES_FILE
 
 if TYPE_CHECKING:
+    from pipeline.models import ProcessedDocument
     from pipeline.store import CorpusStore
 
 log = logging.getLogger("policy_miner")
@@ -96,6 +98,7 @@ class Summary:
     up_to_date: int = 0
     failed: int = 0  # documents with a recorded error (fetch failures of a crawl included)
     not_ingested: int = 0  # files of an input folder that did not become documents (each recorded with why)
+    not_documents: list[str] = field(default_factory=list)  # why, per stored item no file of which yielded text
     failed_sources: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     doc_ids: list[str] = field(default_factory=list)
@@ -108,15 +111,21 @@ class Summary:
 
     def line(self) -> str:
         counts = {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "processed": self.processed}
-        parts = [f"{n} {what}" for what, n in counts.items() if n] + [f"{self.failed} failed"]
-        text = f"{self.documents} documents: {', '.join(parts)}"
+        parts = [f"{n} {what}" for what, n in counts.items() if n]
+        if self.not_documents:  # counted apart: they are in fetch_errors, not in the findings
+            kept, refused = self.documents - len(self.not_documents), len(self.not_documents)
+            text = (f"{self.documents} items: {', '.join(parts)}; {kept} document{'s' if kept != 1 else ''} "
+                    f"({self.failed} failed), {refused} {'not documents' if refused > 1 else 'not a document'} "
+                    f"({', '.join(Counter(self.not_documents))})")
+        else:
+            text = f"{self.documents} documents: {', '.join([*parts, f'{self.failed} failed'])}"
         if self.not_ingested:
             text += f"; {self.not_ingested} file{'s' if self.not_ingested > 1 else ''} not ingested"
         if self.failed_sources:
             text += f"; sources failed: {', '.join(self.failed_sources)}"
         if self.written:
             text += f"; wrote {len(self.written)} files to {Path(self.written[0]).parent}"
-        if self.failed or self.failed_sources or self.not_ingested:
+        if self.failed or self.failed_sources or self.not_ingested or self.not_documents:
             text += " — policy-miner status for details"
         return text
 
@@ -243,10 +252,11 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
             close = getattr(runner, "close", None)
             if close:
                 close()
+        not_documents = not_document_reasons(store.results(report.not_documents))
     logger().info("process: %s", report)
     return Summary(documents=report.processed + report.skipped, processed=report.processed,
                    up_to_date=report.skipped, unchanged=report.skipped, failed=len(report.with_errors),
-                   workers=sorted(report.peak_rss_mb))
+                   not_documents=not_documents, workers=sorted(report.peak_rss_mb))
 
 
 def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, doc_ids: list[str] | None = None,
@@ -267,9 +277,21 @@ def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, 
     written = step(_export, store_root, out_dir, doc_ids, list(formats or []), run)
     with CorpusStore(store_root) as store:
         scope = doc_ids if doc_ids is not None else store.doc_ids()
-        failed = sum(1 for r in store.results(scope) if r.errors)
+        results = list(store.results(scope))
+    not_documents = not_document_reasons(results)
+    failed = sum(1 for r in results if r.errors) - len(not_documents)  # a not-document always carries its error
     logger().info("wrote %d files to %s", len(written), out_dir)
-    return Summary(documents=len(scope), failed=failed, doc_ids=list(scope), written=written)
+    return Summary(documents=len(scope), failed=failed, not_documents=not_documents, doc_ids=list(scope),
+                   written=written)
+
+
+def not_document_reasons(results: Iterable[ProcessedDocument]) -> list[str]:
+    """For each result that is no document (pipeline.parse.not_a_document), why in a few words: "not text"."""
+    from pipeline.parse import not_a_document
+    from pipeline.parse.html import STUB
+
+    heads = (next((p.error for p in r.parts if p.error), "no text").split(":")[0] for r in results if not_a_document(r.parts))
+    return ["listing page or stub" if head == STUB else head for head in heads]
 
 
 def _export(store_root: str, out_dir: str, doc_ids: list[str] | None, formats: list[str], run: dict) -> list[str]:
@@ -308,6 +330,7 @@ def run_job(input_dir: str | None, out_dir: str, store_root: str, sources: list[
     exported = export_job(store_root, out_dir, doc_ids=gathered.doc_ids, formats=formats, run=run)
     gathered.processed, gathered.up_to_date = processed.processed, processed.up_to_date
     gathered.failed += exported.failed  # fetch failures of a crawl + documents whose result carries an error
+    gathered.not_documents = exported.not_documents
     gathered.workers = processed.workers
     gathered.written = exported.written
     return gathered

@@ -41,7 +41,7 @@ from pipeline.classify import ModeClassifier, classify, shipped_model
 from pipeline.config import LEXICON_DIR, MODELS_DIR
 from pipeline.extract import extract
 from pipeline.models import Extraction, ProcessedDocument, RawDocument
-from pipeline.parse import parse_document
+from pipeline.parse import not_a_document, parse_document
 from pipeline.progress import counter
 from pipeline.regions import region_fields
 from pipeline.segment import segment
@@ -271,11 +271,13 @@ class ProcessReport:
     skipped: int = 0  # already up to date
     failed: list[str] = field(default_factory=list)  # doc ids whose processing gave no result (error recorded)
     with_errors: list[str] = field(default_factory=list)  # doc ids whose result carries an error (failed included)
+    not_documents: list[str] = field(default_factory=list)  # doc ids no file of which yielded text (not in with_errors)
     seconds: Counter[str] = field(default_factory=Counter)  # wall time per stage, summed over workers
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker (host:pid)
 
     def __str__(self) -> str:
-        return f"processed {self.processed}, up to date {self.skipped}, failed {len(self.failed)}"
+        return (f"processed {self.processed}, up to date {self.skipped}, failed {len(self.failed)}, "
+                f"not documents {len(self.not_documents)}")
 
 
 def save_result(store: CorpusStore, raw: RawDocument, result: ProcessedDocument, version: str) -> None:
@@ -352,7 +354,9 @@ def _save_outcomes(store: CorpusStore, outcomes: Iterable[tuple[Batch, BatchOutc
             report.processed += 1
             if result.classification is None:
                 report.failed.append(result.doc_id)
-            if result.errors:
+            if not_a_document(result.parts):
+                report.not_documents.append(result.doc_id)
+            elif result.errors:
                 report.with_errors.append(result.doc_id)
         report.seconds.update(outcome.seconds)
         if outcome.worker:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -112,12 +113,34 @@ def test_run_ends_with_one_summary_line_and_records_bad_files(tmp_path: Path, fo
     result = cli("run", "--input", str(folder), "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o"))
     assert result.returncode == 0, result.stderr
     last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith("3 documents:") and "failed" in last and "policy-miner status" in last, last
+    assert last.startswith("3 items:") and "2 documents (0 failed), 1 not a document" in last, last
+    assert "policy-miner status" in last, last
     assert (tmp_path / "o" / "documents.csv").is_file()
     status = cli("status", "--store", str(tmp_path / "s"))
     assert status.returncode == 0 and "junk.html" in status.stdout
     unknown = cli("export", "-s", "nosuch", "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o2"))
     assert unknown.returncode == 2 and "nosuch" in unknown.stderr and not (tmp_path / "o2").exists()
+
+
+def test_files_that_are_not_what_their_name_says_are_errors_not_documents(tmp_path: Path, folder: Path) -> None:
+    (folder / "notice.html").unlink()
+    (folder / "scan.txt").write_bytes(bytes(range(256)) * 16)  # no text encoding reads these bytes
+    (folder / "policy.doc").write_text("plain words, not a Word file", encoding="ascii")
+    result = cli("run", "--input", str(folder), "--store", str(tmp_path / "s"), "--out", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("3 items: 3 new, 3 processed; 1 document (0 failed), 2 not documents ("), last
+    assert "not text" in last and "not a DOC file" in last and "policy-miner status" in last, last
+    documents = pd.read_csv(tmp_path / "o" / "documents.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(documents.source_url) == ["chain.txt"] and list(documents.error) == [""]
+    errors = pd.read_csv(tmp_path / "o" / "fetch_errors.csv", encoding="utf-8-sig", keep_default_na=False)
+    reasons = dict(zip(errors.url, errors.stage + " " + errors.message, strict=True))
+    assert reasons["scan.txt"].startswith("parse not text:"), reasons
+    assert reasons["policy.doc"].startswith("parse not a DOC file:"), reasons
+    corpus = pd.read_csv(tmp_path / "o" / "mentions.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert set(corpus.doc_id) == set(documents.doc_id)
+    status = cli("status", "--store", str(tmp_path / "s"))  # the store keeps them, and says why
+    assert status.returncode == 0 and "scan.txt" in status.stdout and "policy.doc" in status.stdout
 
 
 def test_two_process_commands_on_one_store_do_the_work_once(tmp_path: Path, folder: Path) -> None:
