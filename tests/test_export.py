@@ -197,6 +197,41 @@ def test_pages_that_never_became_documents_are_listed(sample_store: Path, tmp_pa
                                                     ("http://127.0.0.1:9/guarded.html", "HTTP 412 Precondition Failed")}
 
 
+LONG_BODY = "为推动重点产业链高质量发展，市政府决定实行链长制，由市领导担任链长，统筹协调产业链发展中的重大问题。" * 2
+
+
+def _add_page(store: CorpusStore, name: str, body: str, attachment: bytes | None = None) -> str:
+    """A landing page (and an attachment) stored as a crawl stores them."""
+    page = f"<html><head><title>{name}</title></head><body><div class='content'><p>{body}</p></div></body></html>"
+    parts = [RawPart("page", f"http://127.0.0.1:9/{name}.html", store.put_blob(page.encode(), "text/html"),
+                     "text/html")]
+    if attachment is not None:
+        parts.append(RawPart("attachment", f"http://127.0.0.1:9/{name}.rar",
+                             store.put_blob(attachment, "application/vnd.rar"), "application/vnd.rar"))
+    doc_id = doc_id_for(f"http://127.0.0.1:9/{name}.html")
+    store.upsert_document(RawDocument(doc_id, "test", parts[0].url, tuple(parts), DocumentMeta()))
+    return doc_id
+
+
+def test_a_listing_page_is_an_error_a_page_with_text_and_a_failed_attachment_a_document(tmp_path: Path) -> None:
+    with CorpusStore(tmp_path / "store") as store:
+        listing = _add_page(store, "listing", "仲裁公告")
+        landing = _add_page(store, "landing", LONG_BODY, attachment=b"Rar!\x1a\x07\x00 not parsed")
+        process_store(store)
+        findings = collect_findings(store)
+        assert list(findings.documents.doc_id) == [landing]
+        assert "unsupported file type" in findings.documents.error[0]
+        assert list(findings.stored) == [landing] and set(findings.mentions.doc_id) == {landing}
+        errors = findings.fetch_errors
+        assert list(zip(errors.url, errors.stage)) == [("http://127.0.0.1:9/listing.html", "parse")]
+        assert errors.message[0].startswith("not a document (listing page or stub): 4 characters")
+        assert store.has_document(listing)  # kept: changed bytes that parse make it a document again
+        _add_page(store, "listing", LONG_BODY)
+        process_store(store)
+        again = collect_findings(store)
+    assert set(again.documents.doc_id) == {listing, landing} and again.fetch_errors.empty
+
+
 EXPORT_SCRIPT = textwrap.dedent("""
     import resource, signal, sys
     from pathlib import Path
