@@ -66,7 +66,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "page": "PDF page",
     },
     "fetch_errors": {
-        "url": "page or file that never became a document", "stage": "fetch, listing, ingest …",
-        "message": "what went wrong (404, 412, timeout …)", "at": "when (UTC)",
+        "url": "page or file that never became a document", "stage": "fetch, listing, ingest, parse …",
+        "message": "what went wrong (404, 412, timeout, not text …)", "at": "when (UTC)",
     },
 }
