@@ -114,7 +114,8 @@ class Summary:
         parts = [f"{n} {what}" for what, n in counts.items() if n]
         if self.not_documents:  # counted apart: they are in fetch_errors, not in the findings
             kept, refused = self.documents - len(self.not_documents), len(self.not_documents)
-            text = (f"{self.documents} items: {', '.join(parts)}; {kept} document{'s' if kept != 1 else ''} "
+            text = (f"{self.documents} items{': ' + ', '.join(parts) if parts else ''}; "
+                    f"{kept} document{'s' if kept != 1 else ''} "
                     f"({self.failed} failed), {refused} {'not documents' if refused > 1 else 'not a document'} "
                     f"({', '.join(Counter(self.not_documents))})")
         else:
