@@ -20,10 +20,11 @@ from opencc import OpenCC
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2026\u2014"
 """Han characters plus CJK/full-width punctuation and Chinese quotes/ellipsis/dash."""
 
-_FULLWIDTH_ALNUM = {chr(c): chr(c - 0xFEE0) for c in
-                    [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = {ord(c): " " for c in "\u00a0\u3000\u2002\u2003\u2009\t\r\f\v"}
+_ONE_PASS = str.maketrans({**_INVISIBLE, **_SPACES, **_FULLWIDTH_ALNUM})
+"""Invisible characters dropped, odd spaces → " ", full-width digits/letters → ASCII: one translate, not a loop."""
 _ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
@@ -55,8 +56,7 @@ def normalise(text: str) -> str:
     removed, ASCII ,;:?! right after a Chinese character → full-width, pinyin that
     a mirror site inserted after characters (举国(guó)体制) removed.
     """
-    text = _PINYIN_AFTER_HAN.sub("", text.translate(_INVISIBLE).translate(_SPACES))
-    text = "".join(_FULLWIDTH_ALNUM.get(ch, ch) for ch in text)
+    text = _PINYIN_AFTER_HAN.sub("", text.translate(_ONE_PASS))
     text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _ASCII_TO_FULL[m.group(1)], text)
     text = _SPACE_NEAR_CJK.sub("", text)
     return _MULTISPACE.sub(" ", text).strip()
