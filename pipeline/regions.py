@@ -181,8 +181,11 @@ class Divisions:
         if "/" in key:
             if not self._paths:
                 self._paths.update((self.path(d), d) for d in self.all)
-            return self._paths.get(key)
-        return _shallowest(self.by_name.get(key, ()))
+            if key in self._paths:
+                return self._paths[key]
+            zone = _zone_named(key.rsplit("/", 1)[1])  # a development zone: not in the list, made from its name
+            return zone if zone is not None and self.path(zone) == key else None
+        return _shallowest(self.by_name.get(key, ())) or _zone_named(key)
 
     def parent(self, division: Division) -> Division | None:
         return self.by_code.get(division.parent_code) if division.parent_code else None
@@ -470,8 +473,8 @@ def find_mentions(text: str, context: Iterable[Division] = ()) -> list[Mention]:
                 continue
         merged.append(Mention(start, end, candidates))
     known = [m.division for m in merged if m.division is not None] + list(context)
-    settled = [_settle(m, known) for m in merged]
-    local = _local_short_forms(text, settled, known)
+    settled = _with_zones(text, [_settle(m, known) for m in merged])
+    local = [*_local_short_forms(text, settled, known), *_bare_zones(text, settled, known)]
     return sorted([*settled, *local], key=lambda m: m.start) if local else settled
 
 
@@ -507,6 +510,104 @@ def _whole_word(text: str, start: int, end: int) -> bool:
         offset = begin + len(token)
         cuts |= {begin, offset}
     return start - window_start in cuts and (end - start > 2 or end - window_start in cuts)
+
+
+# --- development zones: named by structure, not listed ---------------------------------------------
+
+ZONE_HEADS = {"高新技术产业开发区": "高新区", "高新技术开发区": "高新区", "高新区": "高新区",
+              "经济技术开发区": "经济技术开发区", "经开区": "经济技术开发区",
+              "航空港经济综合实验区": "航空港区", "航空港区": "航空港区",
+              "经济开发区": "经济开发区", "开发区": "开发区", "新区": "新区"}
+"""How the names of development zones and new areas that are no GB/T 2260 division end (written form → the
+form a zone's name takes: the annotations' 包头稀土高新区, 杭州经济技术开发区, 郑州航空港区)."""
+ONE_PER_UNIT = frozenset({"高新区", "经济技术开发区", "航空港区", "经济开发区"})
+"""Kinds of zone a city or county has one of: written right after its name (杭州经开区) or, in a text that
+names one such unit, alone (落户航空港区); a 开发区 or 新区 needs a proper name between (大鹏新区)."""
+ZONE = re.compile(r"(?:国家级|国家)?(?P<proper>[\u4e00-\u9fff]{0,4}?)(?P<head>"
+                  + "|".join(sorted(ZONE_HEADS, key=len, reverse=True)) + ")")
+BARE_ZONE = re.compile("|".join(sorted((h for h, kind in ZONE_HEADS.items() if kind in ONE_PER_UNIT), key=len, reverse=True)))
+NAME_TAGS = ("n", "j")
+"""jieba part-of-speech tags a zone's proper name is made of (稀土 n, 大鹏 nr, 滨江 ns); a verb (推进开发区),
+a pronoun (各开发区) or a distinguishing word (省级开发区) is no name."""
+NOT_BEFORE_BARE = re.compile(r"(?:[省县级各全等家两三几个批]|^[市区])$")
+"""What may not stand right before a zone written alone: a level or quantity (省级高新区, 各开发区, 国家高新区,
+县经开区, 两个高新区) makes it zones in general, or another unit's."""
+
+
+def _tags(text: str) -> list[tuple[str, str]]:
+    from pipeline.segment import _segmenter  # segment imports this module for its word list
+
+    return _segmenter().tag(text)
+
+
+def _holds_zones(unit: Division) -> bool:
+    """Cities and counties hold development zones, and so do municipalities (重庆高新区); a province's
+    开发区 are many (浙江开发区 is all of them), and its new areas are listed in region_extras.tsv."""
+    return unit.level in ("city", "county") or (unit.level == "province" and unit.name.endswith("市"))
+
+
+@cache
+def _zone(holder: Division, proper: str, head: str) -> Division:
+    """A development zone as a unit one level below its holder, with its holder's code: the holder's short
+    form, the proper name and the head in the form zone names take (包头市 + 稀土 + 高新技术产业开发区 → 包头稀土高新区)."""
+    name = stem(holder.name) + proper + ZONE_HEADS[head]
+    return Division(holder.code, name, "zone", holder.code, holder.province, name, holder.depth + 1)
+
+
+def _zone_after(text: str, end: int, holder: Division) -> tuple[Division, int] | None:
+    """The zone whose name goes on from a unit's name ending at ``end`` (包头|稀土高新区, 杭州|经开区), and where
+    it ends; None when the text goes on otherwise."""
+    if not _holds_zones(holder) or (match := ZONE.match(text, end)) is None:
+        return None
+    proper, head = match["proper"], match["head"]
+    if not proper and ZONE_HEADS[head] not in ONE_PER_UNIT:
+        return None
+    if proper and not all(flag.startswith(NAME_TAGS) for _, flag in _tags(proper)):
+        return None
+    return _zone(holder, proper, head), match.end()
+
+
+def _with_zones(text: str, found: list[Mention]) -> list[Mention]:
+    """Mentions of a unit whose name a zone's name continues become mentions of the zone (unless the text
+    goes on with another place: 成都天府新区 is the listed new area)."""
+    zoned = []
+    for index, mention in enumerate(found):
+        following = found[index + 1].start if index + 1 < len(found) else len(text)
+        zone = _zone_after(text, mention.end, mention.division) if mention.division is not None else None
+        zoned.append(Mention(mention.start, zone[1], (zone[0],)) if zone and zone[1] <= following else mention)
+    return zoned
+
+
+def _bare_zones(text: str, found: Sequence[Mention], known: Sequence[Division]) -> list[Mention]:
+    """Zones written without their holder (落户航空港区, 稀土高新区): the one zone of that kind the text names
+    with its holder, else, in a text or context naming one city or county, that unit's zone of that kind."""
+    named = {m.division for m in found if m.division is not None and m.division.level == "zone"}
+    holders = {d for d in known if _holds_zones(d)}
+    holders = {d for d in holders if not any(o != d and divisions().within(o, d) for o in holders)}
+    spans = [(m.start, m.end) for m in found]
+    bare = []
+    for match in BARE_ZONE.finditer(text):
+        start, end = match.span()
+        if any(a < end and start < b for a, b in spans) or not _whole_word(text, start, end):
+            continue
+        before = [word for word, _ in _tags(text[max(0, start - WORD_WINDOW):start])]
+        if before and NOT_BEFORE_BARE.search(before[-1]):
+            continue
+        kind = ZONE_HEADS[match.group()]
+        same_kind = {z for z in named if z.name.endswith(kind)}
+        if len(same_kind) == 1:
+            bare.append(Mention(start, end, tuple(same_kind)))
+        elif not same_kind and len(holders) == 1:
+            bare.append(Mention(start, end, (_zone(next(iter(holders)), "", match.group()),)))
+    return bare
+
+
+def _zone_named(name: str) -> Division | None:
+    """A zone from its name alone (杭州经济技术开发区, 包头市稀土高新区), for :func:`lookup`; None for anything else."""
+    found = find_mentions(name.strip())
+    if len(found) == 1 and (found[0].start, found[0].end) == (0, len(name.strip())) and found[0].division is not None:
+        return found[0].division if found[0].division.level == "zone" else None
+    return None
 
 
 def _settle(mention: Mention, known: Sequence[Division]) -> Mention:

@@ -209,3 +209,28 @@ def test_a_bad_extras_line_names_file_and_line(tmp_path: Path):
     extras.write_text("# header\nnational\t全国\t\t国务院\nzone\t某某新区\t不存在市\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"region_extras\.tsv:3: '不存在市'"):
         divisions.__wrapped__(extras)
+
+
+def test_a_development_zone_is_named_by_its_structure_under_the_unit_it_continues():
+    [zone] = find_mentions("内蒙古包头稀土高新技术产业开发区管委会")
+    assert (zone.division.full_name, zone.division.level, zone.division.code) == ("包头稀土高新区", "zone", "150200")
+    assert divisions().path(zone.division) == "内蒙古自治区/包头市/包头稀土高新区"
+    short = resolve_region(Evidence(title="专家团队赴杭州经开区调研链长制"))
+    assert (divisions().path(short.division), short.decided_by) == ("浙江省/杭州市/杭州经济技术开发区", "title")
+    assert lookup("杭州经济技术开发区") == short.division == lookup("浙江省/杭州市/杭州经济技术开发区")
+    assert region_fields("杭州经开区") == {"region": "杭州经济技术开发区", "province": "浙江省", "admin_code": "330100"}
+    # a verb, a level word or a province is no zone's name: 包头市推进开发区建设, 各开发区, 浙江开发区 (all of them)
+    for text, name in (("包头市推进开发区建设", "包头市"), ("合肥市各开发区", "合肥市"), ("浙江开发区试点", "浙江省")):
+        assert [m.division.full_name for m in find_mentions(text)] == [name]
+    assert [m.division.full_name for m in find_mentions("成都天府新区")] == ["成都市", "四川省天府新区"]  # a listed one
+
+
+def test_a_zone_written_alone_is_the_one_its_text_names():
+    report = ("郑州加快新能源汽车产业发展。项目落户航空港区，航空港区建成整车基地。"
+              "以整车企业为链主，航空港区集聚配套企业。郑州速度再次刷新。")
+    assert resolve_region(Evidence(body=report)).name == "郑州航空港区"
+    city = "郑州加快新能源汽车产业发展。郑州推行链长制。航空港区建成整车基地。郑州设立链长办。"
+    assert resolve_region(Evidence(body=city)).name == "郑州市"  # the city named more often than its zone
+    named = "包头稀土高新区推行链长制。稀土高新区明确链长。"
+    assert {m.division.full_name for m in find_mentions(named)} == {"包头稀土高新区"}
+    assert find_mentions("全省高新区加快发展，省级高新区扩容。") == []
