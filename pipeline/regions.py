@@ -21,11 +21,13 @@ units (江苏南通如东县, 重庆两江新区) is one mention of the innermos
 Resolution (:func:`resolve_region`).  Evidence kinds are tried in a fixed order, the issuing organ
 first: issuer (发文机关) > 文号 prefix > 落款 > title > site > body.  The organ kinds name who wrote the
 document and decide alone.  A title decides by the organ before 关于, or when the places it names lie on
-one line of descent.  A site (portal host, or a region a source states) is the weakest organ evidence:
+one line of descent (a place naming a news outlet, or on a source line, 来源：云南网, counts for nothing).  A
+site (portal host, or a region a source states) is the weakest organ evidence:
 a clear winner in the body inside it (a provincial portal carrying a city's notice) or around it (a
 district portal republishing a city-wide text) takes over, and so does a scope word (我市/全市/本市,
 我省, 我县 …) that points above the site.  The body decides only with one clear winner: mentions in a
-sentence that names several unrelated places are a list in passing and count for nothing, the
+sentence that names several unrelated places are a list in passing and count for nothing, except those of
+a unit holding every other place the sentence names (广州和深圳是广东的双子星 → 广东); the
 winner needs at least twice the mentions of any rival, and a unit inside another wins only when it is
 named at least as often as that one is named itself (a provincial report naming 广州 twice stays 广东省).
 Scope words in the body lift a site, never a place the body names (全省 in a county's report); the
@@ -33,7 +35,15 @@ level of an issuer naming only its level (市科技局), else of the scheme's he
 body winner to that level: up to the unit holding it, or down to the one unit of that level it names.  The
 places a scheme is attached to (the nearest place before 链长制, 总链长 …) are weighed first: a report
 on a city's chain meeting held in one of its counties is the city's.  A short form not searched for
-everywhere (昆山, a word too; urban districts) counts in a text that writes the full name.
+everywhere (昆山, a word too; urban districts) counts in a text that writes the full name.  Without a local
+winner, a text that speaks of the country (我国, central organs) and names places in three provinces or more,
+or that names no local place and speaks of 中国, is 全国.
+
+Development zones and new areas that are no division (高新区, 经开区, 航空港区, a 开发区 or 新区 with a proper
+name) are recognised by structure, not listed: a city's or county's name, a proper name of nouns (jieba's
+part-of-speech tags) and a zone head (包头|稀土|高新技术产业开发区 → 包头稀土高新区, 杭州|经开区 → 杭州经济技术开发区)
+make a unit one level below that city or county, with its code; written alone (落户航空港区) it is the one zone
+of that kind the text names, else that of the one city or county the text names.
 
 API (used by parse/metadata, extract and export)::
 
@@ -101,7 +111,7 @@ class Division:
 
     code: str  # six-digit GB/T 2260 code (330000); a new area carries its holder's; 全国 NATIONAL_CODE
     name: str  # official name: 如东县
-    level: str  # national | province | city | county | zone (国家级新区 from region_extras.tsv)
+    level: str  # national | province | city | county | zone (国家级新区 of region_extras.tsv, development zones)
     parent_code: str = ""
     province: str = ""  # its province-level unit: 江苏省 (全国 for the national level)
     full_name: str = ""  # the name output rows use: 浙江省, 宁波市, 南通市如东县, 重庆市两江新区, 全国
@@ -658,7 +668,7 @@ OUTLET_SUFFIX = re.compile(r"\s*[_|｜]\s*[^_|｜]{2,20}(?:网|报|台|频道|�
 def _title(title: str, context: Sequence[Division]) -> Division | None:
     """The organ before 关于; else the title's places (:func:`_title_places`), lifted to the level of an
     organ that opens the title naming only its level (省发展改革委…赴内乡调研 → 河南省).  A trailing outlet
-    name (…_南方网) is left out."""
+    name (…_南方网), a place naming an outlet and one on a source line (来源：云南网) are left out."""
     title = OUTLET_SUFFIX.sub("", title)
     organ, _, _ = title.partition("关于") if "关于" in title else ("", "", "")
     if organ and (found := _organ(organ, context)):
@@ -672,13 +682,14 @@ def _title(title: str, context: Sequence[Division]) -> Division | None:
 def _title_places(title: str, context: Sequence[Division]) -> Division | None:
     """The innermost place when all the places a title names lie on one line of descent (浙江省…宁波市…),
     else a place that opens the title."""
-    named = [d for d, _, _ in places(title, context) if d.level != "national"]
+    found = [place for place in places(title, context) if not _outlet(title, place[1], place[2])]
+    named = [d for d, _, _ in found if d.level != "national"]
     if not named:
         return None
     innermost = max(named, key=lambda d: d.depth)
     if all(divisions().within(innermost, d) for d in named):
         return innermost
-    first = places(title, context)[0]
+    first = found[0]
     return first[0] if first[1] == 0 and first[0].level != "national" else None
 
 
@@ -749,10 +760,12 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     the nearest place before a mechanism or role word, see :func:`_scheme_mention`) are counted first and
     decide alone when they have such a winner; the places a report passes through come second.  Places
     inside a cited title (根据《江苏省…计划》) are its issuer's, and a place naming a news outlet (上海证券报, 南方网)
-    is where the report was published: both count for nothing.  Without a winner,
+    is where the report was published: both count for nothing.  In a list sentence the mentions of a unit
+    holding every other place it names still count (广州和深圳是广东的双子星).  Without a winner,
     the one unit named at the level the text's scope words speak from (我市 … 银川) is taken.  Without a
-    local one, a text that speaks of 我国 or of central organs more often than it names local places
-    outside lists is about 全国: twice at least, or once when no scope word (我市, 全省 …) speaks from a
+    local one, a text that speaks of 我国 or of central organs and names places in three provinces or more is
+    about 全国, and so is one that speaks of them (or, naming no local place at all, of 中国) more often than it
+    names local places outside lists: twice at least, or once when no scope word (我市, 全省 …) speaks from a
     local level."""
     table = divisions()
     by_sentence: dict[int, list[Division]] = {}
@@ -761,7 +774,7 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     national = len(NATIONAL_SCOPE.findall(text))
     cited = [m.span() for m in CITED_TITLE.finditer(text)]
     found = [place for place in places(text, context)
-             if not any(a <= place[1] < b for a, b in cited) and not OUTLET.match(text, place[2])]
+             if not any(a <= place[1] < b for a, b in cited) and not _outlet(text, place[1], place[2])]
     for index, (division, start, end) in enumerate(found):
         if division.level == "national":
             national += 1
@@ -771,25 +784,45 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
         following = found[index + 1][1] if index + 1 < len(found) else len(text)
         if _scheme_mention(text[end:min(following, end + SCHEME_WINDOW)]):
             schemes.setdefault(sentence, []).append(division)
-    schemes = {n: found for n, found in schemes.items() if not _unrelated_pair(by_sentence[n])}
+    schemes = {n: kept for n, named in schemes.items() if (kept := [d for d in named if d in _counted(by_sentence[n])])}
     if schemes and (scheme_place := _winner(schemes, national)) is not None:
         return scheme_place
     if (local := _winner(by_sentence, national)) is not None:
         return local
-    kept = [d for f in by_sentence.values() if not _unrelated_pair(f) for d in f]
+    kept = [d for f in by_sentence.values() for d in _counted(f)]
     level = _scope_level(text)
     at_level = {d for d in kept if level and d.name.endswith(_level_endings(level))}
     if len(at_level) == 1:  # 我市 … 银川: the one city the text names
         return at_level.pop()
+    if national and len({d.province for d in kept}) >= SEVERAL_PROVINCES:  # 贵州…辽宁…湖北…: no one place's text
+        return table.by_code[NATIONAL_CODE]
+    if not kept:  # no local place: the country named by its name speaks for it too (对中国有重要意义)
+        national += len(COUNTRY.findall(text))
     if national > len(kept) and (national >= 2 or not SCOPE_WORD.search(text)):
         return table.by_code[NATIONAL_CODE]
     return None
+
+
+SEVERAL_PROVINCES = 3
+"""Places in this many provinces, none of them a winner, in a text that speaks of the country: a text about
+several provinces at once, which is 全国."""
+COUNTRY = re.compile(r"中国")
+"""The country by its name: counted as speaking of the nation only in a text naming no local place (in a local
+text it is 中国特色 and 中国制造)."""
 
 
 CITED_TITLE = re.compile(r"《[^《》]{1,80}》")
 """A document cited by title (根据《江苏省…行动计划》): its place is its issuer's, not the citing text's."""
 OUTLET = re.compile(r"(?:日报|晚报|商报|证券报|都市报|时报|电视台|卫视)|网(?![\u4e00-\u9fff])")
 """What follows a place in the name of a news outlet (上海证券报, 南方网): where a report was published, not what it is about."""
+SOURCE_LABEL = re.compile(r"(?:来源|稿源|转自|转载自)\s*[：:]?\s*$")
+"""What precedes an outlet's name on a source line (来源：云南网编辑：…)."""
+
+
+def _outlet(text: str, start: int, end: int) -> bool:
+    """Whether the place at ``start:end`` names a news outlet (上海证券报, 南方网) or stands on a source line
+    (来源：云南网编辑…): where a report was published, not what it is about."""
+    return bool(OUTLET.match(text, end) or SOURCE_LABEL.search(text, max(0, start - 8), start))
 SCHEME_WINDOW = 20
 """How far after a place name a mechanism or role word still belongs to it (省委副书记、市委书记、…产业链链长)."""
 SCHEME_WORDS = re.compile("|".join(sorted(map(re.escape, {*MODE_TERMS, *ROLE_TERMS}), key=len, reverse=True)))
@@ -807,9 +840,7 @@ def _winner(by_sentence: dict[int, list[Division]], national: int) -> Division |
     table = divisions()
     counts: Counter[Division] = Counter()
     named: Counter[Division] = Counter()  # mentions of the unit itself, not of units inside it
-    for found in by_sentence.values():
-        if _unrelated_pair(found):
-            continue
+    for found in map(_counted, by_sentence.values()):
         named.update(found)
         for unit in found:
             counts.update(table.lineage(unit))
@@ -820,6 +851,15 @@ def _winner(by_sentence: dict[int, list[Division]], national: int) -> Division |
         if (counts[unit] >= 2 or (mentions == 1 and not national)) and counts[unit] >= 2 * max(rivals, default=0) and not outweighed:
             return unit
     return None
+
+
+def _counted(found: Sequence[Division]) -> list[Division]:
+    """The mentions of one sentence that count: all of them, or in a sentence naming unrelated places (a list
+    in passing) only those of a unit that holds every other place it names (广州和深圳是广东的双子星 → 广东)."""
+    if not _unrelated_pair(found):
+        return list(found)
+    table = divisions()
+    return [d for d in found if all(table.within(other, d) for other in found)]
 
 
 def _unrelated_pair(found: Sequence[Division]) -> bool:

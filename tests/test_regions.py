@@ -234,3 +234,31 @@ def test_a_zone_written_alone_is_the_one_its_text_names():
     named = "包头稀土高新区推行链长制。稀土高新区明确链长。"
     assert {m.division.full_name for m in find_mentions(named)} == {"包头稀土高新区"}
     assert find_mentions("全省高新区加快发展，省级高新区扩容。") == []
+
+
+def test_a_source_line_in_a_title_names_the_outlet_not_the_text():
+    title = "05-29 16:40 来源：云南网编辑：某某 评论员文章"
+    assert resolve_region(Evidence(title=title)).division is None
+    body = "我国科技实力不断提升。我国选人用人传统源远流长。"
+    assert resolve_region(Evidence(title=title, body=body)).name == "全国"
+
+
+def test_a_list_sentence_still_counts_the_unit_holding_all_it_names():
+    report = "广州和深圳是广东的双子星，广东推动双城联动，广州和深圳聚焦产业链，为广东提供支撑，广东加强规划对接"
+    assert resolve_region(Evidence(body=report)).name == "广东省"
+    assert resolve_region(Evidence(body="杭州、宁波、温州分别介绍经验。")).division is None
+
+
+def test_a_text_about_several_provinces_speaking_of_the_country_is_national():
+    several = ("近年来我国各地探索揭榜挂帅。贵州省率先发布榜单。辽宁省发布首批榜单。"
+               "湖北省武汉市公布重大专项。湖南省为基金项目发布榜单。")
+    assert resolve_region(Evidence(body=several)).name == "全国"
+    two = "近年来我国各地探索揭榜挂帅。贵州省率先发布榜单。辽宁省发布首批榜单。"
+    assert resolve_region(Evidence(body=two)).division is None
+
+
+def test_the_countrys_name_speaks_for_it_only_in_a_text_naming_no_local_place():
+    lecture = "教授回顾了中国导航卫星的早期探索。卫星系统对中国有重要的政治、经济意义。"
+    assert resolve_region(Evidence(body=lecture)).name == "全国"
+    local = "教授回顾了中国导航卫星的早期探索。卫星系统对中国意义重大。南京市推进卫星产业。南京市设立专班。"
+    assert resolve_region(Evidence(body=local)).name == "南京市"
