@@ -794,6 +794,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     at_level = {d for d in kept if level and d.name.endswith(_level_endings(level))}
     if len(at_level) == 1:  # 我市 … 银川: the one city the text names
         return at_level.pop()
+    if level and not at_level and (below := _unit_below_cited(text, cited, level, context)) is not None:
+        return below
     if national and len({d.province for d in kept}) >= SEVERAL_PROVINCES:  # 贵州…辽宁…湖北…: no one place's text
         return table.by_code[NATIONAL_CODE]
     if not kept:  # no local place: the country named by its name speaks for it too (对中国有重要意义)
@@ -801,6 +803,31 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     if national > len(kept) and (national >= 2 or not SCOPE_WORD.search(text)):
         return table.by_code[NATIONAL_CODE]
     return None
+
+
+def _unit_below_cited(text: str, cited: Sequence[tuple[int, int]], level: str,
+                      context: Sequence[Division]) -> Division | None:
+    """The author's own unit when the text names it only by a short form not searched for everywhere (an
+    urban district: 我区 … 新海门): a text implementing documents it cites by title (落实《南通市…》) lies inside
+    the innermost place they name, so the one unit at the scope words' level there whose short form the
+    text writes as a word is the author's."""
+    table = divisions()
+    superiors = [d for a, b in cited for d, _, _ in places(text[a:b], context) if d.level != "national"]
+    if not superiors:
+        return None
+    inner = max(superiors, key=lambda d: d.depth)
+    if not all(table.within(inner, d) for d in superiors):
+        return None
+    named = set()
+    for unit in table.all:
+        short = stem(unit.name)
+        if unit.parent_code != inner.code or unit.level == "zone" or not unit.name.endswith(_level_endings(level)) \
+                or len(short) < 2 or short == unit.name:
+            continue
+        if any(_whole_word(text, m.start(), m.end()) for m in re.finditer(re.escape(short), text)
+               if not any(a <= m.start() < b for a, b in cited)):
+            named.add(unit)
+    return named.pop() if len(named) == 1 else None
 
 
 SEVERAL_PROVINCES = 3

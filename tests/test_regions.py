@@ -262,3 +262,9 @@ def test_the_countrys_name_speaks_for_it_only_in_a_text_naming_no_local_place():
     assert resolve_region(Evidence(body=lecture)).name == "全国"
     local = "教授回顾了中国导航卫星的早期探索。卫星系统对中国意义重大。南京市推进卫星产业。南京市设立专班。"
     assert resolve_region(Evidence(body=local)).name == "南京市"
+
+
+def test_a_district_named_by_its_short_form_lies_inside_the_city_whose_plan_it_implements():
+    plan = "为落实《苏州市重点产业链培育方案》要求，结合我区实际，制定本方案。全区聚焦优势产业，为打造现代化吴中贡献力量。"
+    assert divisions().path(resolve_region(Evidence(body=plan)).division) == "江苏省/苏州市/吴中区"
+    assert resolve_region(Evidence(body=plan.replace("《苏州市重点产业链培育方案》", "上级文件"))).division is None
