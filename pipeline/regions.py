@@ -784,6 +784,8 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
         following = found[index + 1][1] if index + 1 < len(found) else len(text)
         if _scheme_mention(text[end:min(following, end + SCHEME_WINDOW)]):
             schemes.setdefault(sentence, []).append(division)
+    if _national_lead(text, found, cited):
+        return table.by_code[NATIONAL_CODE]
     schemes = {n: kept for n, named in schemes.items() if (kept := [d for d in named if d in _counted(by_sentence[n])])}
     if schemes and (scheme_place := _winner(schemes, national)) is not None:
         return scheme_place
@@ -803,6 +805,22 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
     if national > len(kept) and (national >= 2 or not SCOPE_WORD.search(text)):
         return table.by_code[NATIONAL_CODE]
     return None
+
+
+def _national_lead(text: str, found: Sequence[tuple[Division, int, int]], cited: Sequence[tuple[int, int]]) -> bool:
+    """A national report built on local cases: its lead, the sentences before the one naming the first local
+    place, speaks of the country (我国, 党中央, a central organ: 中共中央办公厅、国务院办公厅印发…, 国家发展改革委
+    主任…) and no scope word before that place speaks from a local level (为贯彻党中央部署，我省… is a
+    province's; 国家发展改革委批复杭州市… names its place in the same sentence).  Mentions inside a cited
+    title (转发《工业和信息化部办公厅…》) are that document's, not the lead's."""
+    first_local = next((start for division, start, _ in found if division.level != "national"), None)
+    if first_local is None:
+        return False
+    lead = text[:first_local]
+    sentence_start = max((m.end() for m in SENTENCE_END.finditer(lead)), default=0)
+    spoken = [m.start() for m in NATIONAL_SCOPE.finditer(lead)] + [start for d, start, _ in found if start < first_local]
+    return any(at < sentence_start and not any(a <= at < b for a, b in cited) for at in spoken) \
+        and not SCOPE_WORD.search(lead)
 
 
 def _unit_below_cited(text: str, cited: Sequence[tuple[int, int]], level: str,

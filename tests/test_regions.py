@@ -250,10 +250,10 @@ def test_a_list_sentence_still_counts_the_unit_holding_all_it_names():
 
 
 def test_a_text_about_several_provinces_speaking_of_the_country_is_national():
-    several = ("近年来我国各地探索揭榜挂帅。贵州省率先发布榜单。辽宁省发布首批榜单。"
-               "湖北省武汉市公布重大专项。湖南省为基金项目发布榜单。")
+    several = ("贵州省率先发布榜单。辽宁省发布首批榜单。湖北省武汉市公布重大专项。湖南省为基金项目发布榜单。"
+               "我国各地探索揭榜挂帅。")
     assert resolve_region(Evidence(body=several)).name == "全国"
-    two = "近年来我国各地探索揭榜挂帅。贵州省率先发布榜单。辽宁省发布首批榜单。"
+    two = "贵州省率先发布榜单。辽宁省发布首批榜单。我国各地探索揭榜挂帅。"
     assert resolve_region(Evidence(body=two)).division is None
 
 
@@ -268,3 +268,15 @@ def test_a_district_named_by_its_short_form_lies_inside_the_city_whose_plan_it_i
     plan = "为落实《苏州市重点产业链培育方案》要求，结合我区实际，制定本方案。全区聚焦优势产业，为打造现代化吴中贡献力量。"
     assert divisions().path(resolve_region(Evidence(body=plan)).division) == "江苏省/苏州市/吴中区"
     assert resolve_region(Evidence(body=plan.replace("《苏州市重点产业链培育方案》", "上级文件"))).division is None
+
+
+def test_a_national_report_opening_with_the_country_is_national_though_built_on_one_place():
+    report = ("中央有关部门近日印发意见，我国将全面推行林长制。请看试点地区的见闻。"
+              "重庆市渝北区护林员巡山。重庆市将试点扩大。重庆市渝北区构建三级体系。")
+    assert resolve_region(Evidence(body=report)).name == "全国"
+    provincial = "为贯彻党中央部署，我省推行林长制。重庆市渝北区护林员巡山。重庆市将试点扩大。重庆市推进。"
+    assert resolve_region(Evidence(body=provincial)).name == "重庆市"  # a local level speaks in the lead
+    approval = "国家发展改革委批复同意杭州市方案。杭州市将加快建设。杭州市设立专班。"
+    assert resolve_region(Evidence(body=approval)).name == "杭州市"  # the place is named in the lead sentence
+    forwarded = "现转发《工业和信息化部办公厅关于开展揭榜工作的通知》。申报单位应在广东省内注册。广东省统一组织。"
+    assert resolve_region(Evidence(body=forwarded)).name == "广东省"  # a cited title's organ is not the lead's
