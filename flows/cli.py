@@ -262,22 +262,12 @@ def evaluate(split: Annotated[str, typer.Option(help="Label split to score: trai
 
 @app.command()
 def status(store: Store = DEFAULT_STORE) -> None:
-    """What the store holds: documents per source, processed results, recorded errors."""
-    from collections import Counter
+    """What the store holds: documents per source, processed results, recorded errors, and the stored items
+    that are not documents (no file yielded text, or a listing page), counted apart."""
+    from pipeline.jobs import status_job
 
-    from pipeline.jobs import open_existing
-
-    with _errors_as_one_line(), open_existing(store) as corpus:
-        per_source = Counter(d.source for d in corpus.documents())
-        results = list(corpus.results())
-        problems = [f"[{e.stage}] {e.doc_id or e.url}: {e.message}" for e in corpus.errors() if e.stage != "process"]
-    problems += [f"[document] {r.doc_id}: {message}" for r in results for message in r.errors]
-    for source, count in sorted(per_source.items()):
-        typer.echo(f"  {source}: {count}")
-    for problem in problems[-20:]:
-        typer.echo(f"  {problem}")
-    typer.echo(f"store {store}: {sum(per_source.values())} documents, {len(results)} processed, "
-               f"{len(problems)} problems recorded")
+    with _errors_as_one_line():
+        typer.echo("\n".join(status_job(store)))
 
 
 @app.command()

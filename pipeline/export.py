@@ -89,6 +89,7 @@ class Findings:
     fetch_errors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FETCH_ERROR_COLUMNS))
     stored: dict[str, StoredDoc] = field(default_factory=dict)
     not_documents: tuple[RawDocument, ...] = ()  # stored items no file of which yielded text (listed in fetch_errors)
+    refused: dict[str, str] = field(default_factory=dict)  # doc_id → why it is not a document (pipeline.parse)
     results: dict[str, ProcessedDocument] = field(default_factory=dict)
     store_path: str = ""
     store_documents: int = 0
@@ -179,6 +180,7 @@ def collect_findings(store: CorpusStore, doc_ids: Iterable[str] | None = None) -
                             FETCH_ERROR_COLUMNS),
         stored=stored,
         not_documents=tuple(not_documents),
+        refused=refused,
         results=results,
         store_path=str(store.root.resolve()),
         store_documents=store.count_documents(),

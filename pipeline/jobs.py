@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, get_args
 
 from pipeline.config import SOURCES_FILE
 
 if TYPE_CHECKING:
-    from pipeline.models import ProcessedDocument
     from pipeline.store import CorpusStore
 
 log = logging.getLogger("policy_miner")
@@ -113,11 +113,8 @@ class Summary:
         counts = {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "processed": self.processed}
         parts = [f"{n} {what}" for what, n in counts.items() if n]
         if self.not_documents:  # counted apart: they are in fetch_errors, not in the findings
-            kept, refused = self.documents - len(self.not_documents), len(self.not_documents)
             text = (f"{self.documents} items{': ' + ', '.join(parts) if parts else ''}; "
-                    f"{kept} document{'s' if kept != 1 else ''} "
-                    f"({self.failed} failed), {refused} {'not documents' if refused > 1 else 'not a document'} "
-                    f"({', '.join(Counter(self.not_documents))})")
+                    f"{document_counts(self.documents - len(self.not_documents), self.failed, self.not_documents)}")
         else:
             text = f"{self.documents} documents: {', '.join([*parts, f'{self.failed} failed'])}"
         if self.not_ingested:
@@ -132,6 +129,28 @@ class Summary:
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def document_counts(documents: int, failed: int, not_documents: Sequence[str]) -> str:
+    """Stored items counted apart, as a run's summary and `status` say it when some are not documents:
+    "1 document (0 failed), 2 not documents (not text, not a DOC file)", each kind of reason once."""
+    return (f"{documents} document{'s' if documents != 1 else ''} ({failed} failed), "
+            f"{count_not_documents(len(not_documents))} ({', '.join(Counter(not_documents))})")
+
+
+def count_not_documents(count: int) -> str:
+    return f"{count} {'not documents' if count > 1 else 'not a document'}"
+
+
+def in_brief(why: str) -> str:
+    """Why an item is not a document (pipeline.parse.not_a_document says it) in a few words, for a summary:
+    the first failure without the file it concerns or its details, e.g. "not text", "listing page or stub"."""
+    from pipeline.models import PartRole
+    from pipeline.parse.html import STUB
+
+    named = rf"^(?:{'|'.join(get_args(PartRole))}) \S+: "  # "attachment URL: ": not_a_document names the file
+    head = re.sub(named, "", why, count=1).split(":")[0]  # each failure concerns when an item has several
+    return "listing page or stub" if head == STUB else head
 
 
 # -- checks before any work --------------------------------------------------------------------------------
@@ -244,6 +263,7 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
                 dask_address: str | None = None) -> Summary:
     """Process what is new or stale in the store (or ``doc_ids``), batches on ``workers`` / a Dask cluster."""
     with open_existing(store_root) as store:  # refused before anything heavy is loaded
+        from pipeline.parse import not_a_document
         from pipeline.process import process_store
 
         runner = batch_runner(workers, dask_address)
@@ -253,7 +273,7 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
             close = getattr(runner, "close", None)
             if close:
                 close()
-        not_documents = not_document_reasons(store.results(report.not_documents))
+        not_documents = [in_brief(not_a_document(r.parts)) for r in store.results(report.not_documents)]
     logger().info("process: %s", report)
     return Summary(documents=report.processed + report.skipped, processed=report.processed,
                    up_to_date=report.skipped, unchanged=report.skipped, failed=len(report.with_errors),
@@ -263,8 +283,6 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
 def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, doc_ids: list[str] | None = None,
                formats: list[str] | None = None, run: dict | None = None) -> Summary:
     """Write the findings of ``doc_ids`` (or of ``sources``, or the whole store) to ``out_dir``."""
-    from pipeline.store import CorpusStore
-
     check_formats(formats)
     with open_existing(store_root) as store:
         if sources is not None and doc_ids is None:
@@ -275,27 +293,14 @@ def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, 
                                  f"it has {', '.join(sorted(known)) or 'none'}")
             doc_ids = store.doc_ids(sources)
     run = {"sources": sources or [], "store": str(Path(store_root).resolve()), **(run or {})}
-    written = step(_export, store_root, out_dir, doc_ids, list(formats or []), run)
-    with CorpusStore(store_root) as store:
-        scope = doc_ids if doc_ids is not None else store.doc_ids()
-        results = list(store.results(scope))
-    not_documents = not_document_reasons(results)
-    failed = sum(1 for r in results if r.errors) - len(not_documents)  # a not-document always carries its error
-    logger().info("wrote %d files to %s", len(written), out_dir)
-    return Summary(documents=len(scope), failed=failed, not_documents=not_documents, doc_ids=list(scope),
-                   written=written)
+    summary = step(_export, store_root, out_dir, doc_ids, list(formats or []), run)
+    logger().info("wrote %d files to %s", len(summary.written), out_dir)
+    return summary
 
 
-def not_document_reasons(results: Iterable[ProcessedDocument]) -> list[str]:
-    """For each result that is no document (pipeline.parse.not_a_document), why in a few words: "not text"."""
-    from pipeline.parse import not_a_document
-    from pipeline.parse.html import STUB
-
-    heads = (next((p.error for p in r.parts if p.error), "no text").split(":")[0] for r in results if not_a_document(r.parts))
-    return ["listing page or stub" if head == STUB else head for head in heads]
-
-
-def _export(store_root: str, out_dir: str, doc_ids: list[str] | None, formats: list[str], run: dict) -> list[str]:
+def _export(store_root: str, out_dir: str, doc_ids: list[str] | None, formats: list[str], run: dict) -> Summary:
+    """Write the findings; the summary counts from the same read of the store: the items in scope, the
+    documents whose result carries an error (``failed``) and why each not-document is not one."""
     from dataclasses import replace
 
     from pipeline.export import ALWAYS, collect_findings, write_findings
@@ -309,7 +314,40 @@ def _export(store_root: str, out_dir: str, doc_ids: list[str] | None, formats: l
         info = replace(info, flow_run_id=flow_run.root_flow_run_id or "")
     with CorpusStore(store_root) as store:
         findings = collect_findings(store, doc_ids)
-    return [str(p) for p in write_findings(findings, Path(out_dir), [*ALWAYS, *formats], info)]
+    written = [str(p) for p in write_findings(findings, Path(out_dir), [*ALWAYS, *formats], info)]
+    scope = doc_ids if doc_ids is not None else sorted([*findings.stored, *findings.refused])
+    return Summary(documents=len(scope), failed=sum(1 for r in findings.results.values() if r.errors),
+                   not_documents=[in_brief(why) for why in findings.refused.values()], doc_ids=list(scope),
+                   written=written)
+
+
+def status_job(store_root: str | Path, shown: int = 20) -> list[str]:
+    """What ``policy-miner status`` prints: documents per source, the last ``shown`` problems recorded, the last
+    ``shown`` items that are not documents (why, as fetch_errors lists them: stage parse), and one line of counts.
+    Not-documents are counted apart from the documents, as a run's summary counts them."""
+    from pipeline.parse import not_a_document
+
+    with open_existing(store_root) as store:
+        raws = {d.doc_id: d for d in store.documents()}
+        results = list(store.results())
+        problems = [f"[{e.stage}] {e.doc_id or e.url}: {e.message}" for e in store.errors() if e.stage != "process"]
+    refused = {r.doc_id: why for r in results if (why := not_a_document(r.parts))}  # results are of stored items
+    problems += [f"[document] {r.doc_id}: {message}" for r in results if r.doc_id not in refused
+                 for message in r.errors]
+    documents = Counter(raw.source for doc_id, raw in raws.items() if doc_id not in refused)
+    not_documents = Counter(raws[doc_id].source for doc_id in refused)
+    lines = [f"  {source}: {documents[source]}"
+             + (f" (and {count_not_documents(not_documents[source])})" if not_documents[source] else "")
+             for source in sorted({*documents, *not_documents})]
+    lines += [f"  {problem}" for problem in problems[-shown:]]
+    lines += [f"  [parse] {raws[doc_id].url}: {why}" for doc_id, why in list(refused.items())[-shown:]]
+    if not refused:
+        return [*lines, f"store {store_root}: {len(raws)} documents, {len(results)} processed, "
+                        f"{len(problems)} problems recorded"]
+    failed = sum(1 for r in results if r.errors and r.doc_id not in refused)
+    counts = document_counts(len(raws) - len(refused), failed, [in_brief(why) for why in refused.values()])
+    return [*lines, f"store {store_root}: {len(raws)} items, {len(results)} processed; {counts}; "
+                    f"{len(problems)} problems recorded"]
 
 
 def run_job(input_dir: str | None, out_dir: str, store_root: str, sources: list[str] | None = None,
