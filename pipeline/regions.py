@@ -591,12 +591,15 @@ def _with_zones(text: str, found: list[Mention]) -> list[Mention]:
 def _bare_zones(text: str, found: Sequence[Mention], known: Sequence[Division]) -> list[Mention]:
     """Zones written without their holder (落户航空港区, 稀土高新区): the one zone of that kind the text names
     with its holder, else, in a text or context naming one city or county, that unit's zone of that kind."""
+    matches = list(BARE_ZONE.finditer(text))
+    if not matches:
+        return []
     named = {m.division for m in found if m.division is not None and m.division.level == "zone"}
     holders = {d for d in known if _holds_zones(d)}
     holders = {d for d in holders if not any(o != d and divisions().within(o, d) for o in holders)}
     spans = [(m.start, m.end) for m in found]
     bare = []
-    for match in BARE_ZONE.finditer(text):
+    for match in matches:
         start, end = match.span()
         if any(a < end and start < b for a, b in spans) or not _whole_word(text, start, end):
             continue
@@ -838,9 +841,10 @@ def _unit_below_cited(text: str, cited: Sequence[tuple[int, int]], level: str,
         return None
     named = set()
     for unit in table.all:
+        if unit.parent_code != inner.code or unit.level == "zone" or not unit.name.endswith(_level_endings(level)):
+            continue
         short = stem(unit.name)
-        if unit.parent_code != inner.code or unit.level == "zone" or not unit.name.endswith(_level_endings(level)) \
-                or len(short) < 2 or short == unit.name:
+        if len(short) < 2 or short == unit.name:
             continue
         if any(_whole_word(text, m.start(), m.end()) for m in re.finditer(re.escape(short), text)
                if not any(a <= m.start() < b for a, b in cited)):
