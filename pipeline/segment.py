@@ -195,7 +195,8 @@ def _paragraph_sentences(paragraphs: list[str]) -> Iterator[tuple[int, list[str]
 
 def segment_text(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(),
                  tables: tuple[Table, ...] = ()) -> SegmentedDocument:
-    """Segment plain text (and optional tables) as a one-part document."""
+    """Segment plain text (and optional tables) as a one-part document, as it is: hard wraps are not mended here
+    (they are where parsing ends; :func:`pipeline.parse.text_document` hands text on mended)."""
     part = ParsedPart(role="file", url="", media_type="text/plain", text=text, tables=tables)
     return segment(ParsedDocument(doc_id=doc_id, meta=meta, parts=(part,)))
 

@@ -11,11 +11,11 @@ import pytest
 
 from pipeline.config import SAMPLE_DIR
 from pipeline.models import ChainLeaderScheme, DocumentMeta, Extraction, Table
-from pipeline.parse import parse_text
-from pipeline.segment import segment_text
+from pipeline.parse import parse_text, text_document
+from pipeline.parse.flat_table import find_flat_tables
+from pipeline.parse.reflow import wrap_width
+from pipeline.segment import segment, segment_text
 from pipeline.extract import extract, merge_chains, merge_schemes, score_tables
-from pipeline.extract.flat_table import find_flat_tables
-from pipeline.extract.reflow import wrap_width
 from pipeline.extract.score import ExpectedRow, read_expected, score_rows
 from pipeline.extract.text import cn_number, drop_near_duplicates, join_wrapped, split_chain_list, split_items, to_wan
 from pipeline.extract.learned import Judge, default_judge
@@ -26,13 +26,14 @@ SEED_PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "n
 
 
 def _documents(name: str) -> dict[str, Extraction]:
-    """Extractions of the documents in ``tests/fixtures/extract/<name>.toml``."""
+    """Extractions of the documents in ``tests/fixtures/extract/<name>.toml``, each text handed on as the
+    parser hands a text file on (hard wraps mended, flattened tables recovered)."""
     docs = tomllib.loads((FIXTURES / f"{name}.toml").read_text(encoding="utf-8"))["doc"]
     extractions = {}
     for doc in docs:
         tables = tuple(Table(rows=tuple(tuple(row) for row in rows), index=i) for i, rows in enumerate(doc.get("tables", [])))
         meta = DocumentMeta(title=doc.get("title", ""), region=doc.get("meta_region", ""))
-        extractions[doc["id"]] = extract(segment_text(doc["id"], doc["text"].strip(), meta, tables))
+        extractions[doc["id"]] = extract(segment(text_document(doc["id"], doc["text"].strip(), meta, tables)))
     return extractions
 
 
@@ -147,7 +148,7 @@ def test_seed_paper_table_after_reflow():
         pytest.skip("seed paper not available")
     raw = SEED_PAPER.read_text(encoding="utf-8")
     for text in (raw, _as_parsed(SEED_PAPER.read_bytes())):
-        extraction = extract(segment_text("seed", text))
+        extraction = extract(segment(text_document("seed", text)))
         schemes = {s.region: s for s in extraction.schemes}
         concepts = {region: s.concept for region, s in schemes.items()}
         provinces = {"浙江省", "江西省", "广东省", "河北省", "河南省", "山东省", "黑龙江省", "天津市", "山西省"}
@@ -314,7 +315,7 @@ def test_closing_conjunction_and_trailing_count(text, names):
 
 
 # ---- round 4: comparison tables flattened into hard-wrapped lines (issue #6) ----
-# flat_tables.toml was written before pipeline/extract/flat_table.py, flat_tables_variants.toml after it.
+# flat_tables.toml was written before flat_table.py (now pipeline/parse/), flat_tables_variants.toml after it.
 
 @pytest.fixture(scope="module")
 def flat_tables() -> dict[str, Extraction]:

@@ -14,7 +14,6 @@ from pipeline.extract.chain_leader import extract_chain_leader
 from pipeline.extract.merge import merge_chains, merge_schemes
 from pipeline.extract.national_system import extract_projects
 from pipeline.extract.open_competition import extract_open_competition
-from pipeline.extract.reflow import reflow
 from pipeline.extract.regions import document_region, sentence_regions
 from pipeline.extract.score import TableScore, read_expected, score_rows, score_tables
 
@@ -23,8 +22,8 @@ __all__ = ["extract", "merge_schemes", "merge_chains", "score_tables", "score_ro
 
 
 def extract(doc: SegmentedDocument) -> Extraction:
-    """Everything the three extractors find in one document (hard-wrapped lines joined first)."""
-    doc = reflow(doc)
+    """Everything the three extractors find in one document, read as segmented (hard-wrapped lines were
+    joined and flattened tables recovered where parsing ends: pipeline.parse.reflow)."""
     region = document_region(doc)
     schemes, chains = extract_chain_leader(doc, sentence_regions(doc, region))
     open_items, facts = extract_open_competition(doc, region)

@@ -141,11 +141,10 @@ def _after_region_name(body: str) -> str:
 
 def evaluate_document_regions(split: str = "train") -> tuple[int, list[tuple[str, str, str, str]]]:
     """Document regions of the annotated real excerpts of one split, read as an ingested TXT file would be
-    (parse, segment, reflow, :func:`document_region`): (number right, [(file, gold path, got path, evidence)])."""
+    (parse, segment, :func:`document_region`): (number right, [(file, gold path, got path, evidence)])."""
     import hashlib
 
     from pipeline.annotations import EXCERPTS_DIR, load_annotations
-    from pipeline.extract.reflow import reflow
     from pipeline.models import RawDocument, RawPart
     from pipeline.parse import parse_document
     from pipeline.regions import divisions
@@ -157,7 +156,7 @@ def evaluate_document_regions(split: str = "train") -> tuple[int, list[tuple[str
         path = str(EXCERPTS_DIR / annotation.file)
         part = RawPart("file", path, hashlib.sha256(data).hexdigest(), "text/plain")
         raw = RawDocument(doc_id=annotation.file, source="ingest:real-excerpts", url=path, parts=(part,))
-        doc = reflow(segment(parse_document(raw, lambda _, data=data: data)))
+        doc = segment(parse_document(raw, lambda _, data=data: data))
         name = document_region(doc)
         division = lookup(name)
         got = divisions().path(division) if division else name

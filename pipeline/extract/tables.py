@@ -26,7 +26,7 @@ COMPARISON_TABLE: ColumnPatterns = {
     "key_chains": re.compile(r"产业链|产业集群|重点产业|方向|领域"),
 }
 """Header synonyms of a comparison table with one region per row (地区｜发展理念｜发展模式｜重点产业链方向);
-shared by the reader of parsed tables and by :mod:`pipeline.extract.flat_table`."""
+shared by the reader of parsed tables and by :mod:`pipeline.parse.flat_table`."""
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,13 @@ from pipeline.extract.learned import (EXTRACTOR_FILE, FORMAT_VERSION, KINDS, Jud
                                       default_judge)
 from pipeline.extract.merge import merge_schemes
 from pipeline.extract.real_eval import simplified
-from pipeline.extract.reflow import reflow
 from pipeline.extract.regions import canonical_region, document_region, sentence_regions
 from pipeline.extract.score import ExpectedRow, TableScore, read_expected, score_rows
 from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
 from pipeline.models import ChainLeaderScheme, DocumentMeta, SegmentedDocument, Table
+from pipeline.parse import text_document
 from pipeline.parse.text import normalise
-from pipeline.segment import segment_text
+from pipeline.segment import segment
 
 SEED = 0
 REGULARISATION_C = 1.0
@@ -120,7 +120,8 @@ def gold_of(annotation: ExcerptAnnotation) -> Gold:
                   frozenset(normalise_item(span(s)) for s in annotation.components),
                   frozenset(normalise_chain(span(s)) for s in annotation.chains))
     return Gold(annotation.file, annotation.group, "chain_leader" in annotation.modes,
-                segment_text(annotation.file, as_parsed(simplified(annotation.text))), {"": row}, frozenset(roles))
+                segment(text_document(annotation.file, as_parsed(simplified(annotation.text)))), {"": row},
+                frozenset(roles))
 
 
 def as_parsed(text: str) -> str:
@@ -141,14 +142,13 @@ def written_golds(directory: Path = WRITTEN_FIXTURES) -> list[Gold]:
             tables = tuple(Table(rows=tuple(tuple(row) for row in rows), index=i)
                            for i, rows in enumerate(record.get("tables", [])))
             meta = DocumentMeta(title=record.get("title", ""), region=record.get("meta_region", ""))
-            doc = segment_text(record["id"], record["text"].strip(), meta, tables)
+            doc = segment(text_document(record["id"], record["text"].strip(), meta, tables))
             golds.append(Gold(record["id"], f"written:{name}", True, doc, expected, None))
     return golds
 
 
 def schemes_of(doc: SegmentedDocument, judge: Judge) -> list[ChainLeaderScheme]:
     """The chain-leader part of :func:`pipeline.extract.extract`, with a given judge."""
-    doc = reflow(doc)
     schemes, _ = extract_chain_leader(doc, sentence_regions(doc, document_region(doc)), judge)
     return schemes
 

@@ -3,9 +3,11 @@
 ``parse_part`` reads one stored file by its sniffed media type and never
 raises for bad input: an encrypted, corrupt, scanned or empty file becomes a
 ParsedPart whose ``error`` says what is wrong, so a crawl of thousands of
-documents goes on.  ``parse_document`` parses every part of a document and
-merges metadata by trust: what the landing page states, then what the
-listing API said, then what the texts themselves state.
+documents goes on.  ``parse_document`` parses every part of a document,
+merges metadata by trust (what the landing page states, then what the
+listing API said, then what the texts themselves state) and hands each
+part on with its hard wraps mended and its flattened tables recovered
+(:mod:`pipeline.parse.reflow`), so that segmentation runs once on whole paragraphs.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pipeline.parse.plain import parse_markdown, parse_text
 INGEST_PREFIX = "ingest:"
 """Source name prefix of ingested folders (pipeline.ingest), whose listing metadata is a metadata.csv sidecar."""
 
-__all__ = ["PARSERS", "ParseError", "not_a_document", "parse_document", "parse_part"]
+__all__ = ["PARSERS", "ParseError", "not_a_document", "parse_document", "parse_part", "text_document"]
 
 PARSERS: dict[str, Callable[[bytes], Extracted]] = {
     formats.PDF: parse_pdf,
@@ -82,6 +84,8 @@ def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> Parse
     (raw.meta), then layout guesses from the text and the attachments.
     Region and document type are derived when still missing; attachments
     keep what they state themselves and inherit the rest from the document.
+    Metadata is read from the text as each format's parser gave it; the parts
+    are then mended (:func:`_mended`).
     """
     parts: list[ParsedPart] = []
     for index, raw_part in enumerate(raw.parts):  # one text budget for the whole document
@@ -100,7 +104,25 @@ def parse_document(raw: RawDocument, read_blob: Callable[[str], bytes]) -> Parse
     inherited = replace(meta, title="", doc_number="", doc_type="")
     parts = [p if p.role == "page" else replace(p, meta=complete(p.meta.merged_with(inherited), [p.url]))
              for p in parts]
-    return ParsedDocument(doc_id=raw.doc_id, meta=meta, parts=tuple(parts))
+    return ParsedDocument(doc_id=raw.doc_id, meta=meta, parts=_mended(parts))
+
+
+def text_document(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(),
+                  tables: tuple[Table, ...] = ()) -> ParsedDocument:
+    """Text already extracted (a written fixture, an annotated excerpt) as :func:`parse_document` hands a
+    one-part document on: hard wraps mended, flattened tables recovered.  Tests and the extractor's
+    training read texts this way, so that they see what a run sees."""
+    part = ParsedPart(role="file", url="", media_type=formats.TEXT, text=text, tables=tables)
+    return ParsedDocument(doc_id=doc_id, meta=meta, parts=_mended([part]))
+
+
+def _mended(parts: Sequence[ParsedPart]) -> tuple[ParsedPart, ...]:
+    """Every part with its hard wraps mended and flattened tables recovered (pipeline.parse.reflow)."""
+    # Imported here: the mending reads the extractors' notion of a region label and a chain list
+    # (pipeline.extract.text), and pipeline.extract imports pipeline.segment, which imports this package.
+    from pipeline.parse.reflow import mend
+
+    return tuple(mend(part, index) for index, part in enumerate(parts))
 
 
 def not_a_document(parts: Sequence[ParsedPart]) -> str:

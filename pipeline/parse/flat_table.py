@@ -21,7 +21,10 @@ The table ends at the first run after a complete row (one with its chain cell)
 that opens no new row, or at a section heading or a caption.  The result is a
 :class:`~pipeline.models.Table` whose first row is the header, so the ordinary
 header-driven reader (:mod:`pipeline.extract.tables`) reads it like any parsed
-table.
+table.  It is cut out where parsing ends (:mod:`pipeline.parse.reflow`) and
+stored beside the part's parsed tables; telling a chain cell from a model cell
+takes the extractors' notion of a chain list and a region label, which is why
+this parse module reads :mod:`pipeline.extract.text` and its kin.
 """
 
 from __future__ import annotations
