@@ -474,6 +474,8 @@ def find_mentions(text: str, context: Iterable[Division] = ()) -> list[Mention]:
         if end - start <= SHORT_NAME and not _whole_word(text, start, end):
             continue
         candidates = table.by_name[table.patterns[index]]
+        if candidates[0].level == "national" and text.startswith("门", end):  # 财政部门, 工信部门: any departments
+            continue
         if merged and merged[-1].end == start:
             previous = merged[-1]
             inner = tuple(c for c in candidates if any(c != p and table.within(c, p) for p in previous.candidates
@@ -531,11 +533,13 @@ ZONE_HEADS = {"高新技术产业开发区": "高新区", "高新技术开发区
 """How the names of development zones and new areas that are no GB/T 2260 division end (written form → the
 form a zone's name takes: the annotations' 包头稀土高新区, 杭州经济技术开发区, 郑州航空港区)."""
 ONE_PER_UNIT = frozenset({"高新区", "经济技术开发区", "航空港区", "经济开发区"})
-"""Kinds of zone a city or county has one of: written right after its name (杭州经开区) or, in a text that
-names one such unit, alone (落户航空港区); a 开发区 or 新区 needs a proper name between (大鹏新区)."""
+"""Kinds of zone a city or county has one of, so they may follow its name directly (杭州经开区); a 开发区 or
+新区 needs a proper name between (大鹏新区)."""
 ZONE = re.compile(r"(?:国家级|国家)?(?P<proper>[\u4e00-\u9fff]{0,4}?)(?P<head>"
                   + "|".join(sorted(ZONE_HEADS, key=len, reverse=True)) + ")")
-BARE_ZONE = re.compile("|".join(sorted((h for h, kind in ZONE_HEADS.items() if kind in ONE_PER_UNIT), key=len, reverse=True)))
+BARE_ZONE = re.compile("高新区|经开区|航空港区")
+"""The short forms by which a text refers to its own city's or county's one zone of a kind (落户航空港区); written
+out in full alone (高新技术产业开发区, 经济技术开发区) a head names the kind, as laws and plans do."""
 NAME_TAGS = ("n", "j")
 """jieba part-of-speech tags a zone's proper name is made of (稀土 n, 大鹏 nr, 滨江 ns); a verb (推进开发区),
 a pronoun (各开发区) or a distinguishing word (省级开发区) is no name."""
@@ -803,7 +807,7 @@ def _body(text: str, context: Sequence[Division]) -> Division | None:
         return below
     if national and len({d.province for d in kept}) >= SEVERAL_PROVINCES:  # 贵州…辽宁…湖北…: no one place's text
         return table.by_code[NATIONAL_CODE]
-    if not kept:  # no local place: the country named by its name speaks for it too (对中国有重要意义)
+    if not kept and not SCOPE_WORD.search(text):  # no local place or level: 中国 speaks for the nation too
         national += len(COUNTRY.findall(text))
     if national > len(kept) and (national >= 2 or not SCOPE_WORD.search(text)):
         return table.by_code[NATIONAL_CODE]
@@ -815,15 +819,20 @@ def _national_lead(text: str, found: Sequence[tuple[Division, int, int]], cited:
     place, speaks of the country (我国, 党中央, a central organ: 中共中央办公厅、国务院办公厅印发…, 国家发展改革委
     主任…) and no scope word before that place speaks from a local level (为贯彻党中央部署，我省… is a
     province's; 国家发展改革委批复杭州市… names its place in the same sentence).  Mentions inside a cited
-    title (转发《工业和信息化部办公厅…》) are that document's, not the lead's."""
+    title (转发《工业和信息化部办公厅…》) are that document's, and an addressee line (…各有关单位：) is no lead."""
     first_local = next((start for division, start, _ in found if division.level != "national"), None)
     if first_local is None:
         return False
     lead = text[:first_local]
     sentence_start = max((m.end() for m in SENTENCE_END.finditer(lead)), default=0)
     spoken = [m.start() for m in NATIONAL_SCOPE.finditer(lead)] + [start for d, start, _ in found if start < first_local]
-    return any(at < sentence_start and not any(a <= at < b for a, b in cited) for at in spoken) \
+    skipped = [*cited, *(m.span() for m in ADDRESSEES.finditer(lead))]
+    return any(at < sentence_start and not any(a <= at < b for a, b in skipped) for at in spoken) \
         and not SCOPE_WORD.search(lead)
+
+
+ADDRESSEES = re.compile(r"^[^\n]*[：:][ \t\u3000]*$", re.MULTILINE)
+"""A line ending in a colon opens a notice with its addressees (各区县工信部门，各有关单位：): no lead."""
 
 
 def _unit_below_cited(text: str, cited: Sequence[tuple[int, int]], level: str,
@@ -856,8 +865,8 @@ SEVERAL_PROVINCES = 3
 """Places in this many provinces, none of them a winner, in a text that speaks of the country: a text about
 several provinces at once, which is 全国."""
 COUNTRY = re.compile(r"中国")
-"""The country by its name: counted as speaking of the nation only in a text naming no local place (in a local
-text it is 中国特色 and 中国制造)."""
+"""The country by its name: counted as speaking of the nation only in a text naming no local place and with no
+local scope word (in a local text it is 中国特色 and 中国制造)."""
 
 
 CITED_TITLE = re.compile(r"《[^《》]{1,80}》")

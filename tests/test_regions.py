@@ -234,6 +234,8 @@ def test_a_zone_written_alone_is_the_one_its_text_names():
     named = "包头稀土高新区推行链长制。稀土高新区明确链长。"
     assert {m.division.full_name for m in find_mentions(named)} == {"包头稀土高新区"}
     assert find_mentions("全省高新区加快发展，省级高新区扩容。") == []
+    law = "汕头市人大常委会通过本条例。市政府支持高新技术产业开发区建设。认定为经济技术开发区的，给予奖励。"
+    assert resolve_region(Evidence(body=law)).name == "汕头市"  # a head written out in full alone names a kind
 
 
 def test_a_source_line_in_a_title_names_the_outlet_not_the_text():
@@ -262,6 +264,8 @@ def test_the_countrys_name_speaks_for_it_only_in_a_text_naming_no_local_place():
     assert resolve_region(Evidence(body=lecture)).name == "全国"
     local = "教授回顾了中国导航卫星的早期探索。卫星系统对中国意义重大。南京市推进卫星产业。南京市设立专班。"
     assert resolve_region(Evidence(body=local)).name == "南京市"
+    provincial = "根据国务院通知精神，支持我省纺织行业调整结构。中国纺织业面临困难，我省将压锭减员。"
+    assert resolve_region(Evidence(body=provincial)).division is None  # 我省 speaks: the province, unnamed
 
 
 def test_a_district_named_by_its_short_form_lies_inside_the_city_whose_plan_it_implements():
@@ -280,3 +284,9 @@ def test_a_national_report_opening_with_the_country_is_national_though_built_on_
     assert resolve_region(Evidence(body=approval)).name == "杭州市"  # the place is named in the lead sentence
     forwarded = "现转发《工业和信息化部办公厅关于开展揭榜工作的通知》。申报单位应在广东省内注册。广东省统一组织。"
     assert resolve_region(Evidence(body=forwarded)).name == "广东省"  # a cited title's organ is not the lead's
+
+
+def test_departments_are_no_ministry_and_an_addressee_line_is_no_lead():
+    notice = "各区县工信部门，各有关单位：\n济南市制定本办法，现印发给你们。济南市将加强统筹。济南市设立专班。"
+    assert [m.division.name for m in find_mentions(notice)][:1] == ["济南市"]  # 工信部门 is not 工信部
+    assert resolve_region(Evidence(body=notice.replace("工信部门", "工信部"))).name == "济南市"
