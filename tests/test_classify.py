@@ -288,3 +288,27 @@ def test_a_headline_first_line_stands_for_a_missing_title(model):
             "专家表示，重大专项组织实施的经验值得总结。")
     result = classify(segment_text("headline", text), model)
     assert "national_system" in result.labels, [(r.mode, r.score) for r in result.results]
+
+
+def test_cadres_taking_on_tasks_by_jiebang_is_no_open_competition(model):
+    """揭榜 as an assignment of cadres to administrative tasks: every 揭榜 sentence of such a document, its 揭榜挂帅
+    slogans included, is in that sense; a 揭榜挂帅 call for technical challenges keeps the label."""
+    cadres = ("某区开展重点任务“揭榜攻坚”行动\n"
+              "区委组织部日前公布第二批重点任务榜单，共十二项。\n"
+              "全区党员干部可自愿报名揭榜，经遴选后组成攻坚小组。\n"
+              "推行“揭榜挂帅”机制，让能干事的人上阵，激励干部担当作为。")
+    technical = ("某市发布关键核心技术攻关榜单\n"
+                 "市科技局日前发布第二批关键核心技术攻关榜单，共十二项。\n"
+                 "实行“揭榜挂帅”机制，企业、高校和科研院所均可揭榜，不设门槛。\n"
+                 "揭榜方完成攻关任务后，按合同给予资助。")
+    results = classify_many([segment_text("cadres", cadres), segment_text("technical", technical)], model)
+    assert "open_competition" not in results[0].labels
+    assert "open_competition" in results[1].labels
+
+
+def test_chain_heads_at_a_meeting_are_the_chain_leader_system_at_work():
+    """会上各产业链链长发言: a meeting of chain heads shows the mechanism at work (guideline, news reports) even
+    without a policy verb; a chain that is merely long is still no chain head."""
+    rules = RULES["chain_leader"]
+    assert sentence_hit("会上，各产业链“链长”结合实际提出了下一步工作建议。", rules).qualifies
+    assert not sentence_hit("会上，专家指出汽车产业零部件众多、产业链长、细分车型多。", rules).qualifies

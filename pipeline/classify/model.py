@@ -60,7 +60,8 @@ def feature_fingerprint() -> str:
     no longer mean the same thing and the artifact must be retrained."""
     spec = {"format": FORMAT_VERSION, "n_features": N_FEATURES, "char_ngrams": CHAR_NGRAMS, "rule_features": RULE_FEATURES,
             "rules": {m: [r.strong, r.contextual, r.weak, r.action.pattern, r.blockers.pattern, r.vetoes.pattern,
-                          r.passive.pattern, r.scope.pattern, r.detail.pattern, r.mobilisation.pattern]
+                          r.passive.pattern, r.scope.pattern, r.detail.pattern, r.mobilisation.pattern,
+                          r.other_sense.pattern]
                       for m, r in RULES.items()},
             "document": [HEADLINE_CHARS, MENTION.pattern, CLAUSE.pattern, REPORTING_GENRE.pattern, RETROSPECTIVE.pattern,
                          DESCRIBED_SENTENCES, DESCRIBED_SHARE]}
@@ -86,11 +87,13 @@ class CueView:
     sentences: tuple[Sentence, ...]
     hits: tuple[SentenceHit, ...]
     prominence: Prominence
+    other_sense: bool = False  # a qualifying sentence shows the terms are used in another sense (ModeRules.other_sense)
 
     @property
     def gate(self) -> bool:
-        """The rules allow the label: a qualifying sentence, in a document that does more than name the mechanism."""
-        return any(h.qualifies for h in self.hits) and not self.prominence.passing
+        """The rules allow the label: a qualifying sentence, in a document that does more than name the mechanism
+        and uses its terms in the mechanism's sense."""
+        return any(h.qualifies for h in self.hits) and not self.prominence.passing and not self.other_sense
 
     @property
     def tokens(self) -> list[str]:
@@ -118,7 +121,8 @@ def cue_view(doc: SegmentedDocument, mode: str) -> CueView:
     picked = [(s, sentence_hit(s.text, rules, heading)) for s in doc.sentences if rules.cue.search(s.text)]
     qualifying = [s.index for s, h in picked if h.qualifies]
     return CueView(doc, tuple(s for s, _ in picked), tuple(h for _, h in picked),
-                   prominence([s.text for s in doc.sentences], qualifying, rules, title))
+                   prominence([s.text for s in doc.sentences], qualifying, rules, title),
+                   any(h.qualifies and rules.other_sense.search(s.text) for s, h in picked))
 
 
 HEADLINE_CHARS = 40

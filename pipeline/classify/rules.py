@@ -53,6 +53,8 @@ class ModeRules:
     baseline: tuple[str, ...]  # the plain keyword baseline: any of these present ⇒ label
     detail: re.Pattern[str]  # the mechanism's working vocabulary, counted around a term (document prominence)
     mobilisation: re.Pattern[str]  # participation on a scale that is the mechanism itself (not passive)
+    other_sense: re.Pattern[str] = re.compile(r"(?!)")  # in a qualifying sentence: the document uses the terms in
+    # another sense throughout (cadres taking on administrative tasks by 揭榜), see ``CueView.gate``
 
     @cached_property
     def cue(self) -> re.Pattern[str]:
@@ -132,7 +134,7 @@ RULES: dict[str, ModeRules] = {
         strong=MODE_CUES["chain_leader"].strong,
         contextual=MODE_CUES["chain_leader"].contextual,
         weak=MODE_CUES["chain_leader"].weak,
-        action=re.compile(POLICY_ACTION + r"|由|任|为|领导|省长|市长|书记|区长|县长|负责"),
+        action=re.compile(POLICY_ACTION + r"|由|任|为|领导|省长|市长|书记|区长|县长|负责|会上|调度会|推进会|座谈会|发言|汇报"),
         blockers=re.compile(r"(?:产业|供应|价值|创新)链长(?=[、，,；;。和且较]|度)|链主(?:导|体|要|干|线)|"
                             r"总?[河湖林田路街网警]长制?"),
         vetoes=NEVER,  # nothing voids a whole sentence: blockers already remove the look-alikes
@@ -151,6 +153,10 @@ RULES: dict[str, ModeRules] = {
         blockers=re.compile(r"张榜(?:公布|公示|公告|通告)|政治挂帅|上榜|(?:强|排行|百强|排名)榜单|榜单(?:前|排名|类)|"
                             r"(?:进入|入围|入选|操纵)榜单|光荣榜|红黑榜|龙虎榜"),
         vetoes=re.compile(r"挑战杯|大学生|学生|竞赛|赛道|赛项|选手|参赛"),
+        # 揭榜 as an assignment of cadres to administrative tasks (干部揭榜领题, 党员干部…均可揭榜): the guideline's
+        # open_competition is the competitive selection of who solves a technical challenge, and a document that
+        # calls its cadres to 揭榜 uses the word that way in every sentence, including its 揭榜挂帅 slogans
+        other_sense=re.compile(r"干部|党员|公务员|领导班子"),
         passive=NEVER,
         scope=ANYWHERE,
         mobilisation=NEVER,

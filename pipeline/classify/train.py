@@ -58,15 +58,7 @@ def train(labels_path: Path = LABELS_FILE, models_dir: Path = MODELS_DIR, *, see
     label file's rows (the shipped model has them; a test on written documents alone can leave them out)."""
     rows = training_rows(labels_path) if excerpts else read_labels(labels_path)
     by_split = {split: [r for r in rows if r.split == split] for split in ("train", "dev", "test")}
-    models = {mode: _fit_mode(by_split["train"], mode, seed) for mode in MODES}
-    untuned = ModeClassifier(models, {"model_version": "untuned"})
-    dev_docs = [load_segmented(r.key) for r in by_split["dev"]]
-    dev_predictions = untuned.classify_many(dev_docs)
-    for mode in MODES:
-        truth = [mode in r.labels for r in by_split["dev"]]
-        results = [c.result(mode) for c in dev_predictions]
-        threshold = _best_threshold(truth, [r.score for r in results], [_gate(d, mode) for d in dev_docs])
-        models[mode] = replace(models[mode], threshold=threshold)
+    models = fit(by_split["train"], by_split["dev"], seed).modes
     meta = {"format_version": FORMAT_VERSION, "feature_fingerprint": feature_fingerprint(),
             "labels_sha256": hashlib.sha256(labels_path.read_bytes()).hexdigest()[:16], "seed": seed,
             "annotations_sha256": hashlib.sha256(ANNOTATIONS_FILE.read_bytes()).hexdigest()[:16],
@@ -81,6 +73,21 @@ def train(labels_path: Path = LABELS_FILE, models_dir: Path = MODELS_DIR, *, see
                          {m: _counts(by_split["train"], m) for m in MODES}, dev, test)
     (models_dir / MODEL_CARD).write_text(_model_card(report, labels_path, rows, card_date), encoding="utf-8")
     return report
+
+
+def fit(train_rows: list[LabelledDocument], dev_rows: list[LabelledDocument], seed: int = 0) -> ModeClassifier:
+    """Fit every mode on ``train_rows`` and choose its threshold on ``dev_rows``, in memory (no artifact): what
+    :func:`train` stores and what the cross-validation (``crossval.py``) refits once per fold."""
+    models = {mode: _fit_mode(train_rows, mode, seed) for mode in MODES}
+    untuned = ModeClassifier(models, {"model_version": "untuned"})
+    dev_docs = [load_segmented(r.key) for r in dev_rows]
+    dev_predictions = untuned.classify_many(dev_docs)
+    for mode in MODES:
+        truth = [mode in r.labels for r in dev_rows]
+        results = [c.result(mode) for c in dev_predictions]
+        threshold = _best_threshold(truth, [r.score for r in results], [_gate(d, mode) for d in dev_docs])
+        models[mode] = replace(models[mode], threshold=threshold)
+    return ModeClassifier(models, {"model_version": "in-memory"})
 
 
 def _lexicon_digest() -> str:
