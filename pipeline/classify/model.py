@@ -25,7 +25,7 @@ import json
 import math
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -34,8 +34,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from pipeline.classify.rules import (
-    CLAUSE, DESCRIBED_SENTENCES, DESCRIBED_SHARE, MENTION, REPORTING_GENRE, RETROSPECTIVE, RULES, ModeRules, Prominence,
-    SentenceHit, prominence, sentence_hit,
+    CLAUSE, DESCRIBED_SENTENCES, DESCRIBED_SHARE, MENTION, NEVER, REPORTING_GENRE, RETROSPECTIVE, RULES, ModeRules,
+    Prominence, SentenceHit, prominence, sentence_hit,
 )
 from pipeline.config import MODELS_DIR
 from pipeline.models import MODES, Classification, Evidence, ModeResult, SegmentedDocument, Sentence
@@ -87,7 +87,7 @@ class CueView:
     sentences: tuple[Sentence, ...]
     hits: tuple[SentenceHit, ...]
     prominence: Prominence
-    other_sense: bool = False  # a qualifying sentence shows the terms are used in another sense (ModeRules.other_sense)
+    other_sense: bool = False  # the document uses the mode's terms in another sense (``_other_sense``)
 
     @property
     def gate(self) -> bool:
@@ -118,11 +118,29 @@ def cue_view(doc: SegmentedDocument, mode: str) -> CueView:
     rules = RULES[mode]
     title = document_title(doc)
     heading = f"{title} {doc.meta.issuer}"
+    borrowed = {i for name in MODES if name != mode for i in _other_sense(doc, RULES[name])}
     picked = [(s, sentence_hit(s.text, rules, heading)) for s in doc.sentences if rules.cue.search(s.text)]
+    picked = [(s, replace(h, vetoed=True) if s.index in borrowed else h) for s, h in picked]
     qualifying = [s.index for s, h in picked if h.qualifies]
     return CueView(doc, tuple(s for s, _ in picked), tuple(h for _, h in picked),
                    prominence([s.text for s in doc.sentences], qualifying, rules, title),
-                   any(h.qualifies and rules.other_sense.search(s.text) for s, h in picked))
+                   bool(_other_sense(doc, rules)))
+
+
+def _other_sense(doc: SegmentedDocument, rules: ModeRules) -> tuple[int, ...]:
+    """The sentences naming the mode's mechanism, when one of them shows the document uses its terms in another
+    sense (``ModeRules.other_sense``: 揭榜 for cadres); else none.  Such a document gets no label for the mode, and
+    these sentences are void for the other modes too: “揭榜攻坚依托于新型举国体制” invokes the national frame for an
+    assignment of cadres, not for organising research."""
+    if rules.other_sense is NEVER:
+        return ()
+    naming = [s for s in doc.sentences if _names(rules, s.text)]
+    return tuple(s.index for s in naming) if any(rules.other_sense.search(s.text) for s in naming) else ()
+
+
+def _names(rules: ModeRules, text: str) -> bool:
+    cleaned = rules.blockers.sub("", text)
+    return bool(rules.strong_terms.search(cleaned) or rules.contextual_terms.search(cleaned))
 
 
 HEADLINE_CHARS = 40

@@ -53,8 +53,8 @@ class ModeRules:
     baseline: tuple[str, ...]  # the plain keyword baseline: any of these present ⇒ label
     detail: re.Pattern[str]  # the mechanism's working vocabulary, counted around a term (document prominence)
     mobilisation: re.Pattern[str]  # participation on a scale that is the mechanism itself (not passive)
-    other_sense: re.Pattern[str] = re.compile(r"(?!)")  # in a qualifying sentence: the document uses the terms in
-    # another sense throughout (cadres taking on administrative tasks by 揭榜), see ``CueView.gate``
+    other_sense: re.Pattern[str]  # beside a term: the document uses the terms in another sense throughout (cadres
+    # taking on administrative tasks by 揭榜), see ``model._other_sense``
 
     @cached_property
     def cue(self) -> re.Pattern[str]:
@@ -124,6 +124,7 @@ RULES: dict[str, ModeRules] = {
         passive=re.compile(r"申报|在研|不得|列入|配套|奖励|补助|补贴|到账|国拨|争取|参与|参加|承担|衔接|"
                            r"本市|本省|本区|我市|我省|我区|我县|市、区|[省市区县]人民政府|[省市]科技重大|[省市]重大科技|省级|市级"),
         scope=re.compile(r"国家|全国|中央|2030|国务院|中华人民共和国|我国|国内"),
+        other_sense=NEVER,
         baseline=("新型举国体制", "举国体制", "集中力量办大事", "两弹一星", "重大专项", "北斗", "C919"),
         detail=re.compile(r"举国|集中力量|重大专项|重大工程|重大科技项目|国家实验室|联合攻关|协同攻关|全国一盘棋"),
         # 22个省份、200多家企业、36所高校…参与: nation-wide participation is the mobilisation, not a passive role
@@ -141,6 +142,7 @@ RULES: dict[str, ModeRules] = {
         passive=NEVER,
         scope=ANYWHERE,
         mobilisation=NEVER,
+        other_sense=NEVER,
         baseline=("链长制", "链长", "总链长", "链主", "一链一策"),
         detail=re.compile(r"链长|链主|链办|牵头单位|工作专班|专班|一链一策|产业链图谱|招商图谱|重点产业链|协调会|调度"),
     ),
