@@ -293,7 +293,7 @@ def test_a_headline_first_line_stands_for_a_missing_title(model):
 def test_cadres_taking_on_tasks_by_jiebang_is_no_open_competition(model):
     """揭榜 as an assignment of cadres to administrative tasks: every 揭榜 sentence of such a document, its 揭榜挂帅
     slogans included, is in that sense, and 新型举国体制 invoked for it is no national mobilisation; a 揭榜挂帅 call
-    for technical challenges keeps its label."""
+    for technical challenges keeps its label, also where it names 科技干部 beside research."""
     cadres = ("某区开展重点任务“揭榜攻坚”行动\n"
               "区委组织部日前公布第二批重点任务榜单，共十二项。\n"
               "全区党员干部可自愿报名揭榜，经遴选后组成攻坚小组。\n"
@@ -301,7 +301,8 @@ def test_cadres_taking_on_tasks_by_jiebang_is_no_open_competition(model):
     technical = ("某市发布关键核心技术攻关榜单\n"
                  "市科技局日前发布第二批关键核心技术攻关榜单，共十二项。\n"
                  "实行“揭榜挂帅”机制，企业、高校和科研院所均可揭榜，不设门槛。\n"
-                 "揭榜方完成攻关任务后，按合同给予资助。")
+                 "揭榜方完成攻关任务后，按合同给予资助。\n"
+                 "鼓励科技干部和科研人员组队参与揭榜。")
     frame = "“揭榜攻坚”依托新型举国体制，汇聚各方力量破解难题。"
     results = classify_many([segment_text("cadres", f"{cadres}\n{frame}"),
                              segment_text("technical", f"{technical}\n{frame}")], model)

@@ -157,8 +157,9 @@ RULES: dict[str, ModeRules] = {
         vetoes=re.compile(r"挑战杯|大学生|学生|竞赛|赛道|赛项|选手|参赛"),
         # 揭榜 as an assignment of cadres to administrative tasks (干部揭榜领题, 党员干部…均可揭榜): the guideline's
         # open_competition is the competitive selection of who solves a technical challenge, and a document that
-        # calls its cadres to 揭榜 uses the word that way in every sentence, including its 揭榜挂帅 slogans
-        other_sense=re.compile(r"干部|党员|公务员|领导班子"),
+        # calls its cadres to 揭榜 uses the word that way in every sentence, including its 揭榜挂帅 slogans.  A
+        # sentence that also speaks of technology or research (科技干部, a reform list) is not such a call.
+        other_sense=re.compile(r"^(?!.*(?:技术|科技|科研|研发|攻关|创新|成果)).*(?:干部|党员|公务员|领导班子)"),
         passive=NEVER,
         scope=ANYWHERE,
         mobilisation=NEVER,
