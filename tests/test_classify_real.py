@@ -57,3 +57,36 @@ def test_grouped_cross_validation_on_the_train_excerpts():
         assert counts.f1 >= 0.85, (mode, report.as_text())
     assert report.macro_f1() >= 0.90, report.as_text()
     assert report.macro_f1() > report.macro_f1("baseline")
+
+
+def test_no_test_split_excerpt_is_in_the_training_texts():
+    """No frozen test-split excerpt reaches the classifier under another key (a label-file document or a train
+    excerpt holding a copy of it): at most a fifth of any test excerpt's 15-character shingles (simplified, without
+    punctuation) occur in any one training text.  Only overlap counts are computed; no test text is shown."""
+    import re
+    from collections import Counter
+
+    from opencc import OpenCC
+
+    from pipeline.annotations import EXCERPTS_DIR, read_split
+    from pipeline.classify.dataset import load_text, training_rows
+
+    t2s = OpenCC("t2s")
+
+    def shingles(text: str) -> set[str]:
+        letters = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", t2s.convert(text))
+        return {letters[i:i + 15] for i in range(len(letters) - 14)}
+
+    owners: dict[str, set[str]] = {}
+    sizes: dict[str, int] = {}
+    for file, (_, part) in read_split().items():
+        if part == "test":
+            found = shingles((EXCERPTS_DIR / file).read_text(encoding="utf-8"))
+            sizes[file] = len(found)
+            for shingle in found:
+                owners.setdefault(shingle, set()).add(file)
+    worst = 0.0
+    for row in training_rows():
+        shared = Counter(file for shingle in shingles(load_text(row.key).text) for file in owners.get(shingle, ()))
+        worst = max([worst, *(count / sizes[file] for file, count in shared.items())])
+    assert 0 < worst <= 0.2, worst  # > 0: boilerplate and quoted titles are shared, so the check does run
