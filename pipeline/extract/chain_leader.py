@@ -473,11 +473,13 @@ def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], lo
                  ) -> ModelList | None:
     """Components of a concept (see :func:`_enumerated_model`); a slogan that names its parts
     (“链长+链主”) has those parts as components unless the text introduces an enumeration (…机制，具体为：)
-    or enumerates as many items as there are parts (工委书记任总链长、管委主任任链长、龙头企业任链主)."""
+    or its sentence enumerates as many items as there are parts (工委书记任总链长、管委主任任链长、龙头企业任链主);
+    two clauses of the next sentence (下一步，…) are no such enumeration."""
     enumerated = _enumerated_model(concept, position, paragraphs, look_beyond)
     parts = slogan_parts(concept.text)
     introduced = bool(ENUMERATION_LEAD.match(paragraphs[position].text[concept.end:]))
-    if parts and not (enumerated and (introduced or len(enumerated[0]) == len(parts))):
+    same_count = bool(enumerated) and len(enumerated[0]) == len(parts) and enumerated[2] != "next"
+    if parts and not (enumerated and (introduced or same_count)):
         return parts, [paragraphs[position]], "slogan_parts"
     return enumerated
 
