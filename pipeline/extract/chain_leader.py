@@ -435,6 +435,10 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
             scheme.cite("concept", _evidence(doc, best.sentence))
             if best.model:  # a rejected slogan's list is no model
                 _take_model(doc, scheme, best.model, best.concept.count)
+        for _, _, other in scored[1:] if scheme.judge.record is not None else ():
+            if other.model:  # every slogan's list is a labelled component candidate, though only the concept's counts
+                scheme.judge.keep("component", "；".join(other.model[0]),
+                                  component_features(other.model[0], other.model[2], other.concept.count), region)
     for sentence in paragraphs:
         scheme = draft(sentence_region.get(sentence.index, ""))
         if not scheme.model and CUE.search(sentence.text) and (items := _counted_enumeration(sentence.text)):
