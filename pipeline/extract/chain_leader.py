@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
 from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
-from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
+from pipeline.extract.learned import VERBS, Judge, is_function_word, word_tag, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
@@ -51,6 +51,7 @@ CUE = _cue_pattern()
 
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
 MECHANISM_SUFFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径))?"
+MECHANISM_NOUN_END = re.compile(r"(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径)$")
 """The head noun a slogan names (“3+3+N”工作体系, “4+4+N”产业链推进体系, “1+3+N”推进工作法): up to six modifiers, then the noun."""
 QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{1,24})[”\"」’]")
 UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「‘\w])(?:{NUMERAL}(?:个一|位一体)|(?:{NUMERAL}|双)(?:链长|长)制)")
@@ -343,7 +344,7 @@ def _evidence(doc: SegmentedDocument, sentence: Sentence) -> Evidence:
 
 ModelList = tuple[list[str], list[Sentence], str]
 """Candidate components of a scheme: the items, the sentences they were read from, and how (after / before /
-next / headings / parts / counted / quoted_list)."""
+next / headings / parts / slogan_parts / label_items / counted / quoted_list)."""
 
 
 @dataclass
@@ -370,7 +371,24 @@ class _Candidate:
                                 counted=self.counted, in_title=self.in_title, in_lead=self.in_lead,
                                 near_cue=self.near_cue, has_model=self.model is not None, count=concept.count,
                                 model_size=len(self.model[0]) if self.model else 0,
-                                position=self.position / max(1, paragraphs), mentions=self.mentions, sentence=text)
+                                position=self.position / max(1, paragraphs), mentions=self.mentions, sentence=text,
+                                items=label_items(concept.text))
+
+
+LABEL_TAIL = re.compile(rf"的[“\"「‘][^“”\"「」‘’]{{1,8}}[”\"」’]{MECHANISM_SUFFIX}")
+"""A label written as an enumeration may name the mechanism in quotes after it:
+“链长统筹、链主带动、专班服务”的“链长制”工作机制."""
+
+
+def label_items(concept: str) -> list[str]:
+    """The parts of a label written as an enumeration (“链长统筹、链主带动、专班服务、省市协同”的工作格局 →
+    链长统筹 … 省市协同; “一条产业链，一个牵头部门，一个工作专班”): ≥ 3 short items; [] for other slogans.
+    Whether such a quote is the scheme's label or a plan's task list (“一个规划、两个图谱、三个清单”) is the
+    scorer's decision (its items' agents and verbs are features)."""
+    quoted = QUOTED.match(concept)
+    body = quoted.group(1) if quoted else ""
+    items = split_items(body) if re.search(r"[、，,].*[、，,]", body) else []
+    return items if len(items) >= 3 and all(len(item) <= 12 for item in items) else []
 
 
 def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
@@ -382,6 +400,9 @@ def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
         if any(c.start <= match.start() < c.end for c in counted):
             continue
         suffix = re.match(MECHANISM_SUFFIX, text[match.end():])
+        if label_items(match.group(0)) and (tail := LABEL_TAIL.match(text[match.end():])) and \
+                MECHANISM_NOUN_END.search(tail.group(0)):
+            suffix = tail
         if suffix and suffix.group(0):
             found.append((Concept(text[match.start():match.end() + len(suffix.group(0))], match.start(),
                                   match.end() + len(suffix.group(0)), None), False))
@@ -435,8 +456,8 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
             scheme.cite("concept", _evidence(doc, best.sentence))
             if best.model:  # a rejected slogan's list is no model
                 _take_model(doc, scheme, best.model, best.concept.count)
-        for _, _, other in scored[1:] if scheme.judge.record is not None else ():
-            if other.model:  # every slogan's list is a labelled component candidate, though only the concept's counts
+        for other in found.values() if scheme.judge.record is not None else ():
+            if other is not best and other.model:  # every slogan's list is a labelled candidate; the concept's counts
                 scheme.judge.keep("component", "；".join(other.model[0]),
                                   component_features(other.model[0], other.model[2], other.concept.count), region)
     for sentence in paragraphs:
@@ -479,6 +500,8 @@ def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], lo
     (“链长+链主”) has those parts as components unless the text introduces an enumeration (…机制，具体为：)
     or its sentence enumerates as many items as there are parts (工委书记任总链长、管委主任任链长、龙头企业任链主);
     two clauses of the next sentence (下一步，…) are no such enumeration."""
+    if items := label_items(concept.text):
+        return items, [paragraphs[position]], "label_items"
     enumerated = _enumerated_model(concept, position, paragraphs, look_beyond)
     parts = slogan_parts(concept.text)
     introduced = bool(ENUMERATION_LEAD.match(paragraphs[position].text[concept.end:]))
@@ -503,10 +526,12 @@ def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence
     items = split_items(after[lead.end():] if lead else after)
     if _is_enumeration(items, concept, least, bool(lead)):
         return items, [sentence], "after"
+    # A、B、C的“X”机制: 的 binds the list to the slogan — unless the list is quoted, a label candidate of its own
+    bound = bool(re.search(r"[^”\"」’]的\s*$", sentence.text[:concept.start]))
     before = re.sub(r"的\s*$", "", sentence.text[:concept.start])
     before = LIST_VERBS.sub("", re.split(r"[，,：:]", before)[-1]) if before else ""
-    items = split_items(before)
-    if _is_enumeration(items, concept, least, False):
+    items = _without_lead_word(split_items(before))
+    if _is_enumeration(items, concept, least, bound):
         return items, [sentence], "before"
     if not look_beyond:
         return None
@@ -523,6 +548,18 @@ def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence
             return items, [following], "next"
     headings = _numbered_headings(position, paragraphs, concept.count)
     return (*headings, "headings") if headings else None
+
+
+def _without_lead_word(items: list[str]) -> list[str]:
+    """An enumeration read back from a slogan keeps the clause's verb or preposition on its first item
+    (通过链长牵总、盟长搭台…, 抓实产业链链长、产业联盟会长…): that word is dropped."""
+    words = tokenize(items[0]) if items else []
+    if len(words) < 2 or len("".join(words[1:])) < 2:
+        return items
+    tag = word_tag(words[0])
+    if tag[:1] in ("v", "p", "d") and tag != "vn" or (not tag and VERBS.match(words[0])):
+        return ["".join(words[1:]), *items[1:]]
+    return items
 
 
 def slogan_parts(concept: str) -> list[str]:

@@ -66,6 +66,11 @@ def _word_tags() -> Mapping[str, str]:
     return jieba.posseg.dt.word_tag_tab
 
 
+def word_tag(word: str) -> str:
+    """jieba's dictionary part of speech of one word ('' when the dictionary does not have it)."""
+    return _word_tags().get(word, "")
+
+
 def is_function_word(text: str) -> bool:
     """One dictionary word that is a verb, adverb, preposition, pronoun, conjunction, particle, numeral or
     adjective (根据, 多个, 明确, 优秀): never a chain name, which is a noun phrase."""
@@ -198,11 +203,35 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
     return features
 
 
+AGENT = re.compile(r"长|链主|专班|链办|领导|部门|单位|团队|队伍|智库|专家|协会|联盟|党委|组织|班子|企业|机构")
+"""Who acts in a mechanism (链长, 盟长, 专班, 牵头部门, 专家团队 …): the parts of a scheme's own label or model name
+agents; a plan's counted tasks and targets (一个规划、两个图谱; 一个目标、十大措施) name none."""
+
+
+def item_features(items: list[str], prefix: str) -> Features:
+    """What the items of an enumeration look like: how many name an agent (链长统筹, 一个工作专班), end in a
+    verb (链主带动, 专班服务), open with a count (一个规划), are parallel (all of one length) — a scheme's label
+    written as an enumeration (“链长统筹、链主带动、专班服务”) against a plan's list of tasks."""
+    size = len(items)
+    last_tags = [_word_tags().get(words[-1], "x")[:1] if (words := tokenize(item)) else "x" for item in items]
+    shares = {"agent": sum(bool(AGENT.search(i)) for i in items),
+              "verb_tail": sum(tag == "v" for tag in last_tags),
+              "counted": sum(bool(re.match(rf"^{NUMERAL}", i)) for i in items)}
+    features: Features = {f"{prefix}{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}": 1.0
+                          for name, count in shares.items()}
+    if size >= 3 and len({len(i) for i in items}) == 1:
+        features[f"{prefix}parallel"] = 1.0
+    return features
+
+
 def concept_features(concept: str, body: str, before: str, after: str, *, counted: bool, in_title: bool,
                      in_lead: bool, near_cue: bool, has_model: bool, count: int | None, model_size: int,
-                     position: float, mentions: int, sentence: str) -> Features:
-    """A slogan candidate: its shape, the words around it, where it stands, and whether its parts are listed."""
+                     position: float, mentions: int, sentence: str, items: list[str] | None = None) -> Features:
+    """A slogan candidate: its shape, the words around it, where it stands, and whether its parts are listed.
+    ``items``: the parts of a label written as an enumeration (“链长统筹、链主带动、专班服务”的工作格局)."""
     features = character_features(body, "body_")
+    if items:
+        features.update({f"label_items{_bucket(len(items), (3, 5))}": 1.0} | item_features(items, "label_"))
     features.update({"counted" if counted else "uncounted": 1.0, f"position{_bucket(int(position * 10), (0, 2, 5))}": 1.0,
                      f"mentions{_bucket(mentions, (1, 2, 3))}": 1.0})
     noun = MECHANISM_NOUNS.search(concept[len(body):]) if len(concept) > len(body) else None
@@ -244,7 +273,7 @@ def component_features(items: list[str], source: str, promised: int | None) -> F
     }
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}"] = 1.0
-    return features
+    return features | item_features(items, "items_")
 
 
 def holder_features(role: str, holder: str, pattern: str) -> Features:
