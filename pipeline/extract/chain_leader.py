@@ -480,10 +480,12 @@ def _quoted_enumeration(text: str) -> list[str]:
 
 
 def _take_model(doc: SegmentedDocument, scheme: _Draft, model: ModelList, promised: int | None) -> None:
-    """A candidate list becomes the scheme's model when the judge keeps it."""
+    """A candidate list becomes the scheme's model when the judge keeps it, or when the numbered headings after
+    the slogan are exactly as many as it promises (numeral agreement: “五链协同” and （一）…（五）)."""
     items, used, source = model
-    if items and scheme.judge.keep("component", "；".join(items), component_features(items, source, promised),
-                                   scheme.region):
+    kept = items and scheme.judge.keep("component", "；".join(items), component_features(items, source, promised),
+                                       scheme.region)
+    if kept or (items and source == "headings" and promised == len(items)):
         scheme.model = items
         for sentence in used:
             scheme.cite("model", _evidence(doc, sentence))
@@ -499,13 +501,15 @@ def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], lo
     """Components of a concept (see :func:`_enumerated_model`); a slogan that names its parts
     (“链长+链主”) has those parts as components unless the text introduces an enumeration (…机制，具体为：)
     or its sentence enumerates as many items as there are parts (工委书记任总链长、管委主任任链长、龙头企业任链主);
-    two clauses of the next sentence (下一步，…) are no such enumeration."""
+    the next sentence's items count only when each holds its part (链长统筹推进；链主带动配套), not two clauses
+    of any sentence (下一步，…)."""
     if items := label_items(concept.text):
         return items, [paragraphs[position]], "label_items"
     enumerated = _enumerated_model(concept, position, paragraphs, look_beyond)
     parts = slogan_parts(concept.text)
     introduced = bool(ENUMERATION_LEAD.match(paragraphs[position].text[concept.end:]))
-    same_count = bool(enumerated) and len(enumerated[0]) == len(parts) and enumerated[2] != "next"
+    same_count = bool(enumerated) and len(enumerated[0]) == len(parts) and (
+        enumerated[2] != "next" or all(part in item for part, item in zip(parts, enumerated[0])))
     if parts and not (enumerated and (introduced or same_count)):
         return parts, [paragraphs[position]], "slogan_parts"
     return enumerated
@@ -552,14 +556,17 @@ def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence
 
 def _without_lead_word(items: list[str]) -> list[str]:
     """An enumeration read back from a slogan keeps the clause's verb or preposition on its first item
-    (通过链长牵总、盟长搭台…, 抓实产业链链长、产业联盟会长…): that word is dropped."""
+    (通过链长牵总、盟长搭台…, 全面落实产业链链长、行业协会会长…): up to two such words are dropped."""
     words = tokenize(items[0]) if items else []
-    if len(words) < 2 or len("".join(words[1:])) < 2:
-        return items
-    tag = word_tag(words[0])
-    if tag[:1] in ("v", "p", "d") and tag != "vn" or (not tag and VERBS.match(words[0])):
-        return ["".join(words[1:]), *items[1:]]
-    return items
+    for _ in range(2):
+        if len(words) < 2 or len("".join(words[1:])) < 2:
+            break
+        tag = word_tag(words[0])
+        if not (tag[:1] in ("v", "p", "d", "i") and tag != "vn" or LEAD_IN_WORD.match(words[0])
+                or (not tag and VERBS.match(words[0]))):
+            break
+        words = words[1:]
+    return ["".join(words), *items[1:]] if words else items
 
 
 def slogan_parts(concept: str) -> list[str]:

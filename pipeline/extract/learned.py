@@ -273,7 +273,7 @@ def component_features(items: list[str], source: str, promised: int | None) -> F
     }
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}"] = 1.0
-    return features | item_features(items, "items_")
+    return features
 
 
 def holder_features(role: str, holder: str, pattern: str) -> Features:
