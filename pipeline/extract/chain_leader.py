@@ -462,7 +462,8 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
                                   component_features(other.model[0], other.model[2], other.concept.count), region)
     for sentence in paragraphs:
         scheme = draft(sentence_region.get(sentence.index, ""))
-        if not scheme.model and CUE.search(sentence.text) and (items := _counted_enumeration(sentence.text)):
+        if not scheme.model and (CUE.search(sentence.text) or CHAIN_NOUN.search(sentence.text)) and \
+                (items := _counted_enumeration(sentence.text)):
             _take_model(doc, scheme, (items, [sentence], "counted"), None)
         if not scheme.model and CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
             _take_model(doc, scheme, (items, [sentence], "quoted_list"), None)
