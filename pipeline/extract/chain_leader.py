@@ -685,10 +685,18 @@ def _counted_share(items: list[str]) -> bool:
     return counted >= 0.6 * len(items)
 
 
+COUNTED_TAIL = re.compile(rf"{CLAUSE_TAIL.pattern}|的[\u4e00-\u9fff]{{0,6}}?(?:工作法|机制|模式|架构|体系|制度|格局|路径)$")
+"""What follows the last counted item in its clause: 协同推进的工作格局, 的推进机制."""
+
+
 def _counted_enumeration(text: str) -> list[str]:
-    """An enumeration of ≥3 counted items (一位省领导、一个牵头部门、一套支持政策) — a model without a slogan."""
-    for clause in re.split(r"[。；;：:]", text):
+    """An enumeration of ≥3 counted items (一位省领导、一个牵头部门、一套支持政策) — a model without a slogan —
+    in a clause, else in a comma-delimited part of one (…，形成18名市领导、8个牵头部门和36个责任部门协同推进的
+    工作格局，…: a trailing 协同推进… dropped)."""
+    clauses = re.split(r"[。；;：:]", text)
+    for clause in [*clauses, *(part for clause in clauses for part in re.split(r"[，,]", clause))]:
         items = split_items(LIST_VERBS.sub("", clause) if "、" in clause else "")
+        items = [COUNTED_TAIL.sub("", item) or item for item in items]
         if len(items) >= 3 and all(re.match(rf"{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份)", i) for i in items):
             return items
     return []
