@@ -694,7 +694,7 @@ def _counted_enumeration(text: str) -> list[str]:
     in a clause, else in a comma-delimited part of one (…，形成18名市领导、8个牵头部门和36个责任部门协同推进的
     工作格局，…: a trailing 协同推进… dropped)."""
     clauses = re.split(r"[。；;：:]", text)
-    for clause in [*clauses, *(part for clause in clauses for part in re.split(r"[，,]", clause))]:
+    for clause in [*clauses, *(part for whole in clauses for part in re.split(r"[，,]", whole))]:
         items = split_items(LIST_VERBS.sub("", clause) if "、" in clause else "")
         items = [COUNTED_TAIL.sub("", item) or item for item in items]
         if len(items) >= 3 and all(re.match(rf"{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份)", i) for i in items):
