@@ -473,9 +473,12 @@ QUOTED_LIST = re.compile(r"[“\"「]([^“”\"「」\n]{6,90})[”\"」]")
 
 
 def _quoted_enumeration(text: str) -> list[str]:
-    """The parts of a principle quoted whole: 按照“一个产业链、一个方案、四个清单、一套班子、一抓到底”的原则."""
+    """The parts of a principle quoted whole: 按照“一个产业链、一个方案、四个清单、一套班子、一抓到底”的原则.
+    In a quoted remark the enumeration is the clause that holds it (“一名链长、一个智库、一张图谱、一支队伍，
+    目前，…”): the clauses after it are no parts."""
     for match in QUOTED_LIST.finditer(text):
-        if match.group(1).count("、") >= 2 and len(items := split_items(match.group(1))) >= 3:
+        clause = next((c for c in re.split(r"[，,。；;！？]", match.group(1)) if c.count("、") >= 2), "")
+        if len(items := split_items(clause)) >= 3:
             return items
     return []
 

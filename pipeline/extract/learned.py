@@ -273,9 +273,9 @@ def component_features(items: list[str], source: str, promised: int | None) -> F
     }
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}"] = 1.0
-    if shares["counted"] * 10 >= 6 * size:  # counted items: agents (一名链长、一个工作专班) or a plan's tasks (一个规划)
+    if source != "headings":  # items of a quote or a sentence: agents (一名链长、链主带动) or tasks (一个规划、勇争先)
         agents = sum(bool(AGENT.search(i)) for i in items)
-        features[f"counted_agent{_bucket(int(10 * agents / max(1, size)), (0, 4, 7))}"] = 1.0
+        features[f"listed_agent{_bucket(int(10 * agents / max(1, size)), (0, 4, 7))}"] = 1.0
     return features
 
 
