@@ -364,15 +364,24 @@ class _Candidate:
     def rank(self) -> tuple[bool, bool, int]:
         return self.model is not None, self.in_lead, -self.position
 
-    def features(self, paragraphs: int) -> dict[str, float]:
+    def features(self, paragraphs: int, judge: Judge) -> dict[str, float]:
+        """The slogan's features; it has a model when its candidate list is one the component scorer keeps
+        (without a trained scorer: when it has a list at all)."""
         text, concept = self.sentence.text, self.concept
         body = unquote(QUOTED.match(concept.text).group(1)) if QUOTED.match(concept.text) else concept.text
         return concept_features(concept.text, body, text[max(0, concept.start - 6):concept.start], text[concept.end:],
                                 counted=self.counted, in_title=self.in_title, in_lead=self.in_lead,
-                                near_cue=self.near_cue, has_model=self.model is not None, count=concept.count,
+                                near_cue=self.near_cue, has_model=self._model_kept(judge), count=concept.count,
                                 model_size=len(self.model[0]) if self.model else 0,
                                 position=self.position / max(1, paragraphs), mentions=self.mentions, sentence=text,
                                 items=label_items(concept.text))
+
+    def _model_kept(self, judge: Judge) -> bool:
+        if self.model is None:
+            return False
+        items, _, source = self.model
+        return judge.probability("component", component_features(items, source, self.concept.count)) >= \
+            judge.threshold("component")
 
 
 LABEL_TAIL = re.compile(rf"的[“\"「‘][^“”\"「」‘’]{{1,8}}[”\"」’]{MECHANISM_SUFFIX}")
@@ -440,7 +449,7 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
         judge = scheme.judge
         scored = []
         for candidate in found.values():
-            features = candidate.features(len(paragraphs))
+            features = candidate.features(len(paragraphs), judge)
             kept = judge.keep("concept", candidate.concept.text, features, region)
             if candidate.counted or judge.models:
                 scored.append((judge.probability("concept", features), kept, candidate))

@@ -248,6 +248,8 @@ def concept_features(concept: str, body: str, before: str, after: str, *, counte
         features["sentence_chain_leader"] = 1.0
     if "链" in body:
         features["body_has_chain"] = 1.0
+    if re.search(r"长制|链长|链主", body):  # the label names the scheme's roles: 三长制, 双链长制, 一产业一链长
+        features["body_role"] = 1.0
     if re.search(r"[+＋]", body):
         features["plus"] = 1.0
     return features
