@@ -16,7 +16,8 @@ Kinds:
   industries beside the scheme's chains is dropped as a list, whatever its items look like;
 * ``chain`` — one key-chain name of a kept list (kept when its probability ≥ the kind's threshold);
 * ``concept`` — a slogan; per region the highest-scoring one above the threshold is the concept;
-* ``component`` — one item of a candidate model list;
+* ``component`` — a candidate model list, kept or dropped whole (for every slogan of a region, and the counted
+  or quoted lists of a text without one);
 * ``holder`` — the holder of a 总链长/链长/链主/… claim.
 
 The artifact is plain JSON (``models/extractor.json``): per kind the feature weights, the
