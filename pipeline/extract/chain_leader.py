@@ -465,6 +465,8 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
             scheme.cite("concept", _evidence(doc, best.sentence))
             if best.model:  # a rejected slogan's list is no model
                 _take_model(doc, scheme, best.model, best.concept.count)
+            if not scheme.model and (roles := _stated_roles(paragraphs, region, sentence_region)):
+                _take_model(doc, scheme, roles, best.concept.count)
         for other in found.values() if scheme.judge.record is not None else ():
             if other is not best and other.model:  # every slogan's list is a labelled candidate; the concept's counts
                 scheme.judge.keep("component", "；".join(other.model[0]),
@@ -476,6 +478,21 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
             _take_model(doc, scheme, (items, [sentence], "counted"), None)
         if not scheme.model and CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
             _take_model(doc, scheme, (items, [sentence], "quoted_list"), None)
+
+
+def _stated_roles(paragraphs: list[Sentence], region: str, sentence_region) -> ModelList | None:
+    """The roles a text assigns in prose (总链长由区长担任，每条产业链由一位区级领导担任链长…; 以…任产业链“链长”):
+    the parts of a labelled scheme whose components are described rather than enumerated."""
+    roles: list[str] = []
+    used: list[Sentence] = []
+    for sentence in paragraphs:
+        if sentence_region.get(sentence.index, "") != region or not CUE.search(sentence.text):
+            continue
+        found = [claim.role for claim in role_claims(sentence) if claim.role not in roles]
+        if found:
+            roles += unique(found)
+            used.append(sentence)
+    return (roles, used, "roles") if len(roles) >= 2 else None
 
 
 QUOTED_LIST = re.compile(r"[“\"「]([^“”\"「」\n]{6,90})[”\"」]")
