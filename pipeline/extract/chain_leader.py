@@ -50,8 +50,8 @@ def _cue_pattern() -> re.Pattern[str]:
 CUE = _cue_pattern()
 
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
-MECHANISM_SUFFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径))?"
-MECHANISM_NOUN_END = re.compile(r"(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径)$")
+MECHANISM_NOUN = r"(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径)"
+MECHANISM_SUFFIX = rf"(?:[\u4e00-\u9fff]{{0,6}}?{MECHANISM_NOUN})?"
 """The head noun a slogan names (“3+3+N”工作体系, “4+4+N”产业链推进体系, “1+3+N”推进工作法): up to six modifiers, then the noun."""
 QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{1,24})[”\"」’]")
 UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「‘\w])(?:{NUMERAL}(?:个一|位一体)|(?:{NUMERAL}|双)(?:链长|长)制)")
@@ -344,7 +344,7 @@ def _evidence(doc: SegmentedDocument, sentence: Sentence) -> Evidence:
 
 ModelList = tuple[list[str], list[Sentence], str]
 """Candidate components of a scheme: the items, the sentences they were read from, and how (after / before /
-next / headings / parts / slogan_parts / label_items / counted / quoted_list)."""
+next / headings / parts / slogan_parts / label_items / roles / counted / quoted_list)."""
 
 
 @dataclass
@@ -410,7 +410,7 @@ def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
             continue
         suffix = re.match(MECHANISM_SUFFIX, text[match.end():])
         if label_items(match.group(0)) and (tail := LABEL_TAIL.match(text[match.end():])) and \
-                MECHANISM_NOUN_END.search(tail.group(0)):
+                re.search(rf"{MECHANISM_NOUN}$", tail.group(0)):
             suffix = tail
         if suffix and suffix.group(0):
             found.append((Concept(text[match.start():match.end() + len(suffix.group(0))], match.start(),
@@ -714,7 +714,7 @@ def _counted_share(items: list[str]) -> bool:
     return counted >= 0.6 * len(items)
 
 
-COUNTED_TAIL = re.compile(rf"{CLAUSE_TAIL.pattern}|的[\u4e00-\u9fff]{{0,6}}?(?:工作法|机制|模式|架构|体系|制度|格局|路径)$")
+COUNTED_TAIL = re.compile(rf"{CLAUSE_TAIL.pattern}|的[\u4e00-\u9fff]{{0,6}}?{MECHANISM_NOUN}$")
 """What follows the last counted item in its clause: 协同推进的工作格局, 的推进机制."""
 
 
