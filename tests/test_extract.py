@@ -315,6 +315,17 @@ def test_closing_conjunction_and_trailing_count(text, names):
 
 
 # ---- round 4: comparison tables flattened into hard-wrapped lines (issue #6) ----
+def test_labels_written_as_enumerations():
+    """labels.toml (issue #9): a label written as an enumeration is the concept and its items the components
+    (“链长领航、链主牵引…”的工作格局, …的“链长制”工作机制, a counted one …的推进机制); an enumeration bound by 的
+    or written before an N长制 label holds its components, its lead verb dropped; a plan's counted tasks and
+    targets, and figures after an industrial-system slogan, are no concept and no model."""
+    extractions = _documents("labels")
+    score = score_tables(merge_schemes(s for e in extractions.values() for s in e.schemes),
+                         FIXTURES / "expected_labels_table.csv")
+    assert score.f1 == 1.0, score.errors
+
+
 # flat_tables.toml was written before flat_table.py (now pipeline/parse/), flat_tables_variants.toml after it.
 
 @pytest.fixture(scope="module")

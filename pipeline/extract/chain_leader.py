@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
 from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
-from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
+from pipeline.extract.learned import VERBS, Judge, is_function_word, word_tag, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
@@ -50,7 +50,8 @@ def _cue_pattern() -> re.Pattern[str]:
 CUE = _cue_pattern()
 
 CHAIN_NOUN = re.compile(r"产业链群|产业集群|产业链条|产业链|集群")
-MECHANISM_SUFFIX = r"(?:[\u4e00-\u9fff]{0,6}?(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径))?"
+MECHANISM_NOUN = r"(?:工作法|机制|模式|架构|体系|制度|举措|格局|路径)"
+MECHANISM_SUFFIX = rf"(?:[\u4e00-\u9fff]{{0,6}}?{MECHANISM_NOUN})?"
 """The head noun a slogan names (“3+3+N”工作体系, “4+4+N”产业链推进体系, “1+3+N”推进工作法): up to six modifiers, then the noun."""
 QUOTED = re.compile(r"[“\"「‘]([^“”\"「」‘’\n]{1,24})[”\"」’]")
 UNQUOTED_SLOGAN = re.compile(rf"(?<![“\"「‘\w])(?:{NUMERAL}(?:个一|位一体)|(?:{NUMERAL}|双)(?:链长|长)制)")
@@ -343,7 +344,7 @@ def _evidence(doc: SegmentedDocument, sentence: Sentence) -> Evidence:
 
 ModelList = tuple[list[str], list[Sentence], str]
 """Candidate components of a scheme: the items, the sentences they were read from, and how (after / before /
-next / headings / parts / counted / quoted_list)."""
+next / headings / parts / slogan_parts / label_items / roles / counted / quoted_list)."""
 
 
 @dataclass
@@ -363,14 +364,40 @@ class _Candidate:
     def rank(self) -> tuple[bool, bool, int]:
         return self.model is not None, self.in_lead, -self.position
 
-    def features(self, paragraphs: int) -> dict[str, float]:
+    def features(self, paragraphs: int, judge: Judge) -> dict[str, float]:
+        """The slogan's features; it has a model when its candidate list is one the component scorer keeps
+        (without a trained scorer: when it has a list at all)."""
         text, concept = self.sentence.text, self.concept
         body = unquote(QUOTED.match(concept.text).group(1)) if QUOTED.match(concept.text) else concept.text
         return concept_features(concept.text, body, text[max(0, concept.start - 6):concept.start], text[concept.end:],
                                 counted=self.counted, in_title=self.in_title, in_lead=self.in_lead,
-                                near_cue=self.near_cue, has_model=self.model is not None, count=concept.count,
+                                near_cue=self.near_cue, has_model=self._model_kept(judge), count=concept.count,
                                 model_size=len(self.model[0]) if self.model else 0,
-                                position=self.position / max(1, paragraphs), mentions=self.mentions, sentence=text)
+                                position=self.position / max(1, paragraphs), mentions=self.mentions, sentence=text,
+                                items=label_items(concept.text))
+
+    def _model_kept(self, judge: Judge) -> bool:
+        if self.model is None:
+            return False
+        items, _, source = self.model
+        return judge.probability("component", component_features(items, source, self.concept.count)) >= \
+            judge.threshold("component")
+
+
+LABEL_TAIL = re.compile(rf"的[“\"「‘][^“”\"「」‘’]{{1,8}}[”\"」’]{MECHANISM_SUFFIX}")
+"""A label written as an enumeration may name the mechanism in quotes after it:
+“链长统筹、链主带动、专班服务”的“链长制”工作机制."""
+
+
+def label_items(concept: str) -> list[str]:
+    """The parts of a label written as an enumeration (“链长统筹、链主带动、专班服务、省市协同”的工作格局 →
+    链长统筹 … 省市协同; “一条产业链，一个牵头部门，一个工作专班”): ≥ 3 short items; [] for other slogans.
+    Whether such a quote is the scheme's label or a plan's task list (“一个规划、两个图谱、三个清单”) is the
+    scorer's decision (its items' agents and verbs are features)."""
+    quoted = QUOTED.match(concept)
+    body = quoted.group(1) if quoted else ""
+    items = split_items(body) if re.search(r"[、，,].*[、，,]", body) else []
+    return items if len(items) >= 3 and all(len(item) <= 12 for item in items) else []
 
 
 def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
@@ -382,6 +409,9 @@ def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
         if any(c.start <= match.start() < c.end for c in counted):
             continue
         suffix = re.match(MECHANISM_SUFFIX, text[match.end():])
+        if label_items(match.group(0)) and (tail := LABEL_TAIL.match(text[match.end():])) and \
+                re.search(rf"{MECHANISM_NOUN}$", tail.group(0)):
+            suffix = tail
         if suffix and suffix.group(0):
             found.append((Concept(text[match.start():match.end() + len(suffix.group(0))], match.start(),
                                   match.end() + len(suffix.group(0)), None), False))
@@ -419,7 +449,7 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
         judge = scheme.judge
         scored = []
         for candidate in found.values():
-            features = candidate.features(len(paragraphs))
+            features = candidate.features(len(paragraphs), judge)
             kept = judge.keep("concept", candidate.concept.text, features, region)
             if candidate.counted or judge.models:
                 scored.append((judge.probability("concept", features), kept, candidate))
@@ -435,30 +465,57 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
             scheme.cite("concept", _evidence(doc, best.sentence))
             if best.model:  # a rejected slogan's list is no model
                 _take_model(doc, scheme, best.model, best.concept.count)
+            if not scheme.model and (roles := _stated_roles(paragraphs, region, sentence_region)):
+                _take_model(doc, scheme, roles, best.concept.count)
+        for other in found.values() if scheme.judge.record is not None else ():
+            if other is not best and other.model:  # every slogan's list is a labelled candidate; the concept's counts
+                scheme.judge.keep("component", "；".join(other.model[0]),
+                                  component_features(other.model[0], other.model[2], other.concept.count), region)
     for sentence in paragraphs:
         scheme = draft(sentence_region.get(sentence.index, ""))
-        if not scheme.model and CUE.search(sentence.text) and (items := _counted_enumeration(sentence.text)):
+        if not scheme.model and (CUE.search(sentence.text) or CHAIN_NOUN.search(sentence.text)) and \
+                (items := _counted_enumeration(sentence.text)):
             _take_model(doc, scheme, (items, [sentence], "counted"), None)
         if not scheme.model and CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
             _take_model(doc, scheme, (items, [sentence], "quoted_list"), None)
+
+
+def _stated_roles(paragraphs: list[Sentence], region: str, sentence_region) -> ModelList | None:
+    """The roles a text assigns in prose (总链长由区长担任，每条产业链由一位区级领导担任链长…; 以…任产业链“链长”):
+    the parts of a labelled scheme whose components are described rather than enumerated."""
+    roles: list[str] = []
+    used: list[Sentence] = []
+    for sentence in paragraphs:
+        if sentence_region.get(sentence.index, "") != region or not CUE.search(sentence.text):
+            continue
+        found = [claim.role for claim in role_claims(sentence) if claim.role not in roles]
+        if found:
+            roles += unique(found)
+            used.append(sentence)
+    return (roles, used, "roles") if len(roles) >= 2 else None
 
 
 QUOTED_LIST = re.compile(r"[“\"「]([^“”\"「」\n]{6,90})[”\"」]")
 
 
 def _quoted_enumeration(text: str) -> list[str]:
-    """The parts of a principle quoted whole: 按照“一个产业链、一个方案、四个清单、一套班子、一抓到底”的原则."""
+    """The parts of a principle quoted whole: 按照“一个产业链、一个方案、四个清单、一套班子、一抓到底”的原则.
+    In a quoted remark the enumeration is the clause that holds it (“一名链长、一个智库、一张图谱、一支队伍，
+    目前，…”): the clauses after it are no parts."""
     for match in QUOTED_LIST.finditer(text):
-        if match.group(1).count("、") >= 2 and len(items := split_items(match.group(1))) >= 3:
+        clause = next((c for c in re.split(r"[，,。；;！？]", match.group(1)) if c.count("、") >= 2), "")
+        if len(items := split_items(clause)) >= 3:
             return items
     return []
 
 
 def _take_model(doc: SegmentedDocument, scheme: _Draft, model: ModelList, promised: int | None) -> None:
-    """A candidate list becomes the scheme's model when the judge keeps it."""
+    """A candidate list becomes the scheme's model when the judge keeps it, or when the numbered headings after
+    the slogan are exactly as many as it promises (numeral agreement: “五链协同” and （一）…（五）)."""
     items, used, source = model
-    if items and scheme.judge.keep("component", "；".join(items), component_features(items, source, promised),
-                                   scheme.region):
+    kept = items and scheme.judge.keep("component", "；".join(items), component_features(items, source, promised),
+                                       scheme.region)
+    if kept or (items and source == "headings" and promised == len(items)):
         scheme.model = items
         for sentence in used:
             scheme.cite("model", _evidence(doc, sentence))
@@ -473,11 +530,17 @@ def _model_after(concept: Concept, position: int, paragraphs: list[Sentence], lo
                  ) -> ModelList | None:
     """Components of a concept (see :func:`_enumerated_model`); a slogan that names its parts
     (“链长+链主”) has those parts as components unless the text introduces an enumeration (…机制，具体为：)
-    or enumerates as many items as there are parts (工委书记任总链长、管委主任任链长、龙头企业任链主)."""
+    or its sentence enumerates as many items as there are parts (工委书记任总链长、管委主任任链长、龙头企业任链主);
+    the next sentence's items count only when each holds its part (链长统筹推进；链主带动配套), not two clauses
+    of any sentence (下一步，…)."""
+    if items := label_items(concept.text):
+        return items, [paragraphs[position]], "label_items"
     enumerated = _enumerated_model(concept, position, paragraphs, look_beyond)
     parts = slogan_parts(concept.text)
     introduced = bool(ENUMERATION_LEAD.match(paragraphs[position].text[concept.end:]))
-    if parts and not (enumerated and (introduced or len(enumerated[0]) == len(parts))):
+    same_count = bool(enumerated) and len(enumerated[0]) == len(parts) and (
+        enumerated[2] != "next" or all(part in item for part, item in zip(parts, enumerated[0])))
+    if parts and not (enumerated and (introduced or same_count)):
         return parts, [paragraphs[position]], "slogan_parts"
     return enumerated
 
@@ -497,10 +560,12 @@ def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence
     items = split_items(after[lead.end():] if lead else after)
     if _is_enumeration(items, concept, least, bool(lead)):
         return items, [sentence], "after"
+    # A、B、C的“X”机制: 的 binds the list to the slogan — unless the list is quoted, a label candidate of its own
+    bound = bool(re.search(r"[^”\"」’]的\s*$", sentence.text[:concept.start]))
     before = re.sub(r"的\s*$", "", sentence.text[:concept.start])
     before = LIST_VERBS.sub("", re.split(r"[，,：:]", before)[-1]) if before else ""
-    items = split_items(before)
-    if _is_enumeration(items, concept, least, False):
+    items = _without_lead_word(split_items(before))
+    if _is_enumeration(items, concept, least, bound):
         return items, [sentence], "before"
     if not look_beyond:
         return None
@@ -517,6 +582,21 @@ def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence
             return items, [following], "next"
     headings = _numbered_headings(position, paragraphs, concept.count)
     return (*headings, "headings") if headings else None
+
+
+def _without_lead_word(items: list[str]) -> list[str]:
+    """An enumeration read back from a slogan keeps the clause's verb or preposition on its first item
+    (通过链长牵总、盟长搭台…, 全面落实产业链链长、行业协会会长…): up to two such words are dropped."""
+    words = tokenize(items[0]) if items else []
+    for _ in range(2):
+        if len(words) < 2 or len("".join(words[1:])) < 2:
+            break
+        tag = word_tag(words[0])
+        if not (tag[:1] in ("v", "p", "d", "i") and tag != "vn" or LEAD_IN_WORD.match(words[0])
+                or (not tag and VERBS.match(words[0]))):
+            break
+        words = words[1:]
+    return ["".join(words), *items[1:]] if words else items
 
 
 def slogan_parts(concept: str) -> list[str]:
@@ -634,10 +714,18 @@ def _counted_share(items: list[str]) -> bool:
     return counted >= 0.6 * len(items)
 
 
+COUNTED_TAIL = re.compile(rf"{CLAUSE_TAIL.pattern}|的[\u4e00-\u9fff]{{0,6}}?{MECHANISM_NOUN}$")
+"""What follows the last counted item in its clause: 协同推进的工作格局, 的推进机制."""
+
+
 def _counted_enumeration(text: str) -> list[str]:
-    """An enumeration of ≥3 counted items (一位省领导、一个牵头部门、一套支持政策) — a model without a slogan."""
-    for clause in re.split(r"[。；;：:]", text):
+    """An enumeration of ≥3 counted items (一位省领导、一个牵头部门、一套支持政策) — a model without a slogan —
+    in a clause, else in a comma-delimited part of one (…，形成18名市领导、8个牵头部门和36个责任部门协同推进的
+    工作格局，…: a trailing 协同推进… dropped)."""
+    clauses = re.split(r"[。；;：:]", text)
+    for clause in [*clauses, *(part for whole in clauses for part in re.split(r"[，,]", whole))]:
         items = split_items(LIST_VERBS.sub("", clause) if "、" in clause else "")
+        items = [COUNTED_TAIL.sub("", item) or item for item in items]
         if len(items) >= 3 and all(re.match(rf"{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份)", i) for i in items):
             return items
     return []

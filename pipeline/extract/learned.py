@@ -16,7 +16,8 @@ Kinds:
   industries beside the scheme's chains is dropped as a list, whatever its items look like;
 * ``chain`` — one key-chain name of a kept list (kept when its probability ≥ the kind's threshold);
 * ``concept`` — a slogan; per region the highest-scoring one above the threshold is the concept;
-* ``component`` — one item of a candidate model list;
+* ``component`` — a candidate model list, kept or dropped whole (for every slogan of a region, and the counted
+  or quoted lists of a text without one);
 * ``holder`` — the holder of a 总链长/链长/链主/… claim.
 
 The artifact is plain JSON (``models/extractor.json``): per kind the feature weights, the
@@ -64,6 +65,11 @@ def _word_tags() -> Mapping[str, str]:
     import jieba.posseg
 
     return jieba.posseg.dt.word_tag_tab
+
+
+def word_tag(word: str) -> str:
+    """jieba's dictionary part of speech of one word ('' when the dictionary does not have it)."""
+    return _word_tags().get(word, "")
 
 
 def is_function_word(text: str) -> bool:
@@ -198,11 +204,35 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
     return features
 
 
+AGENT = re.compile(r"长|链主|专班|链办|领导|部门|单位|团队|队伍|智库|专家|协会|联盟|党委|组织|班子|企业|机构")
+"""Who acts in a mechanism (链长, 盟长, 专班, 牵头部门, 专家团队 …): the parts of a scheme's own label or model name
+agents; a plan's counted tasks and targets (一个规划、两个图谱; 一个目标、十大措施) name none."""
+
+
+def item_features(items: list[str], prefix: str) -> Features:
+    """What the items of an enumeration look like: how many name an agent (链长统筹, 一个工作专班), end in a
+    verb (链主带动, 专班服务), open with a count (一个规划), are parallel (all of one length) — a scheme's label
+    written as an enumeration (“链长统筹、链主带动、专班服务”) against a plan's list of tasks."""
+    size = len(items)
+    last_tags = [_word_tags().get(words[-1], "x")[:1] if (words := tokenize(item)) else "x" for item in items]
+    shares = {"agent": sum(bool(AGENT.search(i)) for i in items),
+              "verb_tail": sum(tag == "v" for tag in last_tags),
+              "counted": sum(bool(re.match(rf"^{NUMERAL}", i)) for i in items)}
+    features: Features = {f"{prefix}{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}": 1.0
+                          for name, count in shares.items()}
+    if size >= 3 and len({len(i) for i in items}) == 1:
+        features[f"{prefix}parallel"] = 1.0
+    return features
+
+
 def concept_features(concept: str, body: str, before: str, after: str, *, counted: bool, in_title: bool,
                      in_lead: bool, near_cue: bool, has_model: bool, count: int | None, model_size: int,
-                     position: float, mentions: int, sentence: str) -> Features:
-    """A slogan candidate: its shape, the words around it, where it stands, and whether its parts are listed."""
+                     position: float, mentions: int, sentence: str, items: list[str] | None = None) -> Features:
+    """A slogan candidate: its shape, the words around it, where it stands, and whether its parts are listed.
+    ``items``: the parts of a label written as an enumeration (“链长统筹、链主带动、专班服务”的工作格局)."""
     features = character_features(body, "body_")
+    if items:
+        features.update({f"label_items{_bucket(len(items), (3, 5))}": 1.0} | item_features(items, "label_"))
     features.update({"counted" if counted else "uncounted": 1.0, f"position{_bucket(int(position * 10), (0, 2, 5))}": 1.0,
                      f"mentions{_bucket(mentions, (1, 2, 3))}": 1.0})
     noun = MECHANISM_NOUNS.search(concept[len(body):]) if len(concept) > len(body) else None
@@ -219,6 +249,8 @@ def concept_features(concept: str, body: str, before: str, after: str, *, counte
         features["sentence_chain_leader"] = 1.0
     if "链" in body:
         features["body_has_chain"] = 1.0
+    if re.search(r"长制|链长|链主", body):  # the label names the scheme's roles: 三长制, 双链长制, 一产业一链长
+        features["body_role"] = 1.0
     if re.search(r"[+＋]", body):
         features["plus"] = 1.0
     return features
@@ -244,6 +276,9 @@ def component_features(items: list[str], source: str, promised: int | None) -> F
     }
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}"] = 1.0
+    if source != "headings":  # items of a quote or a sentence: agents (一名链长、链主带动) or tasks (一个规划、勇争先)
+        agents = sum(bool(AGENT.search(i)) for i in items)
+        features[f"listed_agent{_bucket(int(10 * agents / max(1, size)), (0, 4, 7))}"] = 1.0
     return features
 
 

@@ -88,8 +88,12 @@ def normalise_item(text: str) -> str:
 
 
 def normalise_concept(text: str) -> str:
-    """Comparison key of a concept: as written, modulo quote style, spacing and pinyin glosses."""
-    return re.sub(r"\s+", "", unquote(PINYIN_GLOSS.sub("", text)))
+    """Comparison key of a concept: as written, modulo quote style, spacing, pinyin glosses and the width of its
+    commas, semicolons and colons (the parser writes a half-width comma between Chinese words full-width)."""
+    return re.sub(r"\s+", "", unquote(PINYIN_GLOSS.sub("", text))).translate(HALF_WIDTH_STOPS)
+
+
+HALF_WIDTH_STOPS = str.maketrans({",": "，", ";": "；", ":": "："})
 
 
 def item_marker(text: str) -> str:

@@ -61,7 +61,8 @@ MIN_EXAMPLES = 10
 WRITTEN_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "extract"
 WRITTEN_SETS = {"documents": "expected_chain_leader_table.csv", "variants": "expected_variants_table.csv",
                 "round3": "expected_round3_table.csv", "round3_variants": "expected_round3_variants_table.csv",
-                "flat_tables": "expected_flat_tables.csv", "flat_tables_variants": "expected_flat_tables_variants.csv"}
+                "flat_tables": "expected_flat_tables.csv", "flat_tables_variants": "expected_flat_tables_variants.csv",
+                "labels": "expected_labels_table.csv"}
 ROLE_OF = {"chief_chain_head": ("总链长", "副总链长"), "chain_head": ("链长", "副链长"), "lead_firm": ("链主",),
            "lead_unit": ("牵头单位",), "chain_office": ("链长办", "工作专班")}
 
