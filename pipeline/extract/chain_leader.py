@@ -316,9 +316,10 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
     cue_at = next((s.index for s in paragraphs if CUE.search(s.text)), None)
     _keep_chain_lists(offered, cue_at, judge, draft)
     _attach_to_one_chain(item_rows, unattached, doc, draft)
+    _holders_of_dropped_rows(list(item_rows.values()), draft)
     rows = [row for row in [*item_rows.values(), *table_rows] if row.chain in draft(row.region).chains]
     schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
-                                                                             {"总链长", "链长"} & d.roles.keys())]
+                                                                             d.roles)]
     schemes += _comparison_table_schemes(doc)
     return schemes, [r for r in rows if r.region] + _rows_of_listed_chains(schemes, rows, doc.doc_id)
 
@@ -713,22 +714,25 @@ def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_re
                 item_chain = _heading_chain(sentence.text)
             elif not LABELLED_FIELD.match(sentence.text):
                 item_chain = ""  # only labelled lines (链长：… / 链主企业：…) continue an item over paragraphs
-        claims = role_claims(sentence) if CUE.search(sentence.text) or "牵头" in sentence.text else []
+        # a role word the Matcher can read (链长张某出席…) counts in a document that states the mechanism
+        claims = role_claims(sentence) if CUE.search(sentence.text) or "牵头" in sentence.text or \
+            any(token in ROLE_FIELDS for token in sentence.tokens) else []
         for claim in claims:
             per_chain = claim.role in ("链长", "链主", "牵头单位")
             chain = (_chain_near(sentence.text, claim) or item_chain) if per_chain else ""
-            if chain and claim.role in ("链长", "链主", "牵头单位"):
+            if not (chain or claim.role in SCHEME_ROLES and CUE.search(sentence.text) or per_chain):
+                continue
+            features = holder_features(claim.role, claim.holder, claim.pattern, sentence.text, chain)
+            if not draft(region).judge.keep("holder", claim.holder, features, region, claim.role):
+                continue
+            if chain:
                 key = (region, chain)
                 row = rows.get(key) or ChainRow(region, chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
                 rows[key] = _fill(row, claim)
             elif per_chain and claim.role != "链长":
                 unattached.append((region, claim, sentence))
-            elif not chain and claim.role in SCHEME_ROLES and CUE.search(sentence.text):
-                scheme = draft(region)
-                if claim.role not in scheme.roles and scheme.judge.keep(
-                        "holder", claim.holder, holder_features(claim.role, claim.holder, claim.pattern), region, claim.role):
-                    scheme.roles[claim.role] = claim.holder
-                    scheme.cite("roles", _evidence(doc, sentence))
+            else:
+                _add_scheme_role(draft(region), claim.role, claim.holder, _evidence(doc, sentence))
         if item_chain and CHAIN_NOUN.search(heading_of(sentence.text)) and (region, item_chain) not in rows:
             rows[(region, item_chain)] = ChainRow(region, item_chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
     return rows, unattached
@@ -744,6 +748,27 @@ def _attach_to_one_chain(rows: dict[tuple[str, str], ChainRow], unattached: Unat
             row = rows.get((region, chains[0])) or ChainRow(region, chains[0], doc_id=doc.doc_id,
                                                             evidence=_evidence(doc, sentence))
             rows[(region, chains[0])] = _fill(row, claim)
+        else:  # 以甲为链主的肉食品加工…: the firm is the scheme's, its chain unnamed or not one of the kept ones
+            _add_scheme_role(draft(region), claim.role, claim.holder, _evidence(doc, sentence))
+
+
+def _add_scheme_role(scheme: _Draft, role: str, holder: str, evidence: Evidence) -> None:
+    """A holder the scheme row states without a kept chain: several holders of one role (链主 甲、乙; 链长
+    省级领导 and 相关部门领导) are listed, each once."""
+    held = scheme.roles.get(role, "")
+    if holder not in re.split(r"[、，,；;]", held) and holder != held:
+        scheme.roles[role] = f"{held}、{holder}" if held else holder
+        scheme.cite("roles", evidence)
+
+
+def _holders_of_dropped_rows(rows: list[ChainRow], draft) -> None:
+    """A 链长/链主/牵头单位 stated for a chain the scorer did not keep (重点产业链链长由市级领导担任 reads 重点 as a
+    chain) still belongs to the region's scheme: its holders fill the scheme's roles."""
+    for row in rows:
+        if row.chain not in draft(row.region).chains:
+            for role, holder in (("链长", row.chain_leader), ("链主", row.chain_owner), ("牵头单位", row.lead_unit)):
+                if holder and row.evidence is not None:
+                    _add_scheme_role(draft(row.region), role, holder, row.evidence)
 
 
 def _heading_chain(text: str) -> str:
@@ -798,9 +823,13 @@ def _named_chains(text: str) -> list[str]:
 
 
 def _chain_near(text: str, claim: RoleClaim) -> str:
-    """The chain a claim is about: the named chain closest before the claim, else the first one
-    after it in the same clause (由甲担任集成电路产业链链长)."""
+    """The chain a claim is about: the chain named inside the claim (甲担任集成电路产业链链长，乙担任新型显示
+    产业链链长), else the named chain closest before the claim, else the first one after it in the same clause
+    (由甲担任集成电路产业链链长)."""
     candidates = _chain_mentions(text)
+    inside = [name for pos, name in candidates if claim.start <= pos < claim.end]
+    if inside:
+        return inside[-1]
     before = [name for pos, name in candidates if pos <= claim.start]
     if before:
         return before[-1]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,12 +39,13 @@ from pipeline.extract.chain_leader import extract_chain_leader
 from pipeline.extract.learned import (EXTRACTOR_FILE, FORMAT_VERSION, KINDS, Judge, KindModel, Observation,
                                       default_judge)
 from pipeline.extract.merge import merge_schemes
-from pipeline.extract.real_eval import simplified
+from pipeline.extract.real_eval import gold_roles, holder_pairs, simplified
 from pipeline.extract.reflow import reflow
 from pipeline.extract.regions import canonical_region, document_region, sentence_regions
 from pipeline.extract.score import ExpectedRow, TableScore, read_expected, score_rows
 from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
-from pipeline.models import ChainLeaderScheme, DocumentMeta, SegmentedDocument, Table
+from pipeline.metrics import Counts
+from pipeline.models import ChainLeaderScheme, ChainRow, DocumentMeta, SegmentedDocument, Table
 from pipeline.parse.text import normalise
 from pipeline.segment import segment_text
 
@@ -85,6 +87,7 @@ class Gold:
     doc: SegmentedDocument
     rows: dict[str, RowKeys]  # region → row; "" for an excerpt's one row, whatever region it is read under
     holders: frozenset[tuple[str, str]] | None  # None: roles not annotated (written fixtures)
+    role_pairs: frozenset[tuple[str, str]] = frozenset()  # (annotation role, holder) as real_eval scores them
 
     def expected_row(self) -> ExpectedRow | None:
         row = self.rows.get("")
@@ -107,7 +110,14 @@ class Gold:
         if observation.kind == "component":  # a list: right when most of its items are components
             items = [normalise_item(item) for item in text.split("；")]
             return bool(row.components) and sum(item in row.components for item in items) >= len(items) / 2
-        return None if self.holders is None else (observation.role, text.strip()) in self.holders
+        return None if self.holders is None else self.holder_label(observation.role, text)
+
+    def holder_label(self, role: str, text: str) -> bool:
+        """A holder claim is right when the annotation names it, or names most of the holders it lists
+        (链主 甲集团、乙公司; 市委书记、市长)."""
+        holders = self.holders or frozenset()
+        parts = [part.strip() for part in re.split(r"[、，,；;]", text) if part.strip()]
+        return (role, text.strip()) in holders or 0 < len(parts) <= 2 * sum((role, p) in holders for p in parts)
 
 
 def gold_of(annotation: ExcerptAnnotation) -> Gold:
@@ -120,7 +130,8 @@ def gold_of(annotation: ExcerptAnnotation) -> Gold:
                   frozenset(normalise_item(span(s)) for s in annotation.components),
                   frozenset(normalise_chain(span(s)) for s in annotation.chains))
     return Gold(annotation.file, annotation.group, "chain_leader" in annotation.modes,
-                segment_text(annotation.file, as_parsed(simplified(annotation.text))), {"": row}, frozenset(roles))
+                segment_text(annotation.file, as_parsed(simplified(annotation.text))), {"": row}, frozenset(roles),
+                frozenset(gold_roles(annotation)))
 
 
 def as_parsed(text: str) -> str:
@@ -148,9 +159,13 @@ def written_golds(directory: Path = WRITTEN_FIXTURES) -> list[Gold]:
 
 def schemes_of(doc: SegmentedDocument, judge: Judge) -> list[ChainLeaderScheme]:
     """The chain-leader part of :func:`pipeline.extract.extract`, with a given judge."""
+    return extraction_of(doc, judge)[0]
+
+
+def extraction_of(doc: SegmentedDocument, judge: Judge) -> tuple[list[ChainLeaderScheme], list[ChainRow]]:
+    """Schemes and chain rows as :func:`pipeline.extract.extract` makes them, with a given judge."""
     doc = reflow(doc)
-    schemes, _ = extract_chain_leader(doc, sentence_regions(doc, document_region(doc)), judge)
-    return schemes
+    return extract_chain_leader(doc, sentence_regions(doc, document_region(doc)), judge)
 
 
 def observations(gold: Gold) -> list[tuple[Observation, bool]]:
@@ -223,10 +238,12 @@ def _document_row(file: str, schemes: list[ChainLeaderScheme]) -> list[ChainLead
     return merged
 
 
-def cross_validate(annotations: Path = ANNOTATIONS_FILE) -> dict[str, TableScore]:
+def cross_validate(annotations: Path = ANNOTATIONS_FILE, holders: dict[str, Counts] | None = None
+                   ) -> dict[str, TableScore]:
     """Grouped k-fold on the train split: table cells per excerpt with the rules alone (every candidate kept)
     and with the scorer.  Rows are keyed by file (regions are not measured here) and only excerpts whose gold
-    modes include chain_leader are read, as if the mode classifier were right."""
+    modes include chain_leader are read, as if the mode classifier were right.  ``holders`` (rules, rules+scorer)
+    gets the (role, holder) pairs of schemes and chain rows counted against the annotation, as real_eval does."""
     golds = [gold_of(a) for a in load_annotations(annotations, split="train")]
     per_gold = [observations(g) for g in golds]
     groups = [g.group for g in golds]
@@ -237,8 +254,12 @@ def cross_validate(annotations: Path = ANNOTATIONS_FILE) -> dict[str, TableScore
         models = fit([(o, y, groups[i]) for i in train_index for o, y in per_gold[i]] + written)
         judge = Judge(models)
         for i in (i for i in test_index if golds[i].scheme):  # as if the mode classifier were right
-            predicted["rules"] += _document_row(golds[i].file, schemes_of(golds[i].doc, Judge()))
-            predicted["rules+scorer"] += _document_row(golds[i].file, schemes_of(golds[i].doc, judge))
+            for name, each in (("rules", Judge()), ("rules+scorer", judge)):
+                schemes, rows = extraction_of(golds[i].doc, each)
+                predicted[name] += _document_row(golds[i].file, schemes)
+                if holders is not None:
+                    want = set(golds[i].role_pairs)
+                    holders.setdefault(name, Counts()).add(want, holder_pairs(schemes, rows, want))
     expected = [row for g in golds if (row := g.expected_row())]
     return {name: score_rows(rows, expected) for name, rows in predicted.items()}
 
@@ -252,12 +273,14 @@ def _main(argv: list[str] | None = None) -> int:
     if not args.cv:
         print(f"extractor scorer written to {train()}")
         return 0
-    for name, score in cross_validate().items():
+    holders: dict[str, Counts] = {}
+    for name, score in cross_validate(holders=holders).items():
         print(f"{name}: table cells P={score.precision:.2f} R={score.recall:.2f} F1={score.f1:.2f} "
               f"(tp={score.tp} fp={score.fp} fn={score.fn})")
         for cell, counts in score.per_cell.items():
             print(f"  {cell:<10} P={counts.precision:.2f} R={counts.recall:.2f} F1={counts.f1:.2f} "
                   f"(tp={counts.tp} fp={counts.fp} fn={counts.fn})")
+        print(f"  {'holders':<10} {holders[name]}")
         if args.errors and name == "rules+scorer":
             for cell in ("concept", "model", "key_chains"):
                 print(f"  errors, {cell}:")
