@@ -28,7 +28,7 @@ from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
 from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
-from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
+from pipeline.extract.roles import ROLE_FIELDS, SERVES, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
@@ -42,7 +42,8 @@ def _cue_pattern() -> re.Pattern[str]:
     cues = MODE_CUES["chain_leader"]
     chain_roles = {term for term in ROLE_FIELDS if "链" in term}  # not 工作专班/牵头单位: other schemes have those
     plain = sorted({*cues.strong, *chain_roles} - set(cues.contextual), key=len, reverse=True)
-    stated = [rf"{t}(?:由|为|是|：|:|（|\(|\s)|(?:名|位){t}|(?:担任|任|作为)[^，。；]{{0,12}}{t}|^{t}$"
+    serves = "|".join(SERVES)  # 担任, 兼任, 挂帅, 当好 …: the verbs of a role statement (roles.py)
+    stated = [rf"{t}(?:由|为|是|：|:|（|\(|\s)|(?:名|位){t}|(?:{serves})[^，。；]{{0,12}}{t}|^{t}$"
               for t in map(re.escape, cues.contextual)]
     return re.compile("|".join([*map(re.escape, plain), *stated]))
 
@@ -826,7 +827,7 @@ def _chain_near(text: str, claim: RoleClaim) -> str:
     """The chain a claim is about: the chain named inside the claim (甲担任集成电路产业链链长，乙担任新型显示
     产业链链长), else the named chain closest before the claim, else the first one after it in the same clause
     (由甲担任集成电路产业链链长)."""
-    candidates = _chain_mentions(text)
+    candidates = _specific_mentions(text)
     inside = [name for pos, name in candidates if claim.start <= pos < claim.end]
     if inside:
         return inside[-1]
@@ -836,6 +837,16 @@ def _chain_near(text: str, claim: RoleClaim) -> str:
     clause_end = re.search(r"[，,。；;]", text[claim.start:])
     limit = claim.start + clause_end.start() if clause_end else len(text)
     return next((name for pos, name in candidates if claim.start < pos < limit), "")
+
+
+def _specific_mentions(text: str) -> list[tuple[int, str]]:
+    """:func:`_chain_mentions`, with a mention of a kind of chain (其他12条重点产业链, 21个重点产业链) as (offset, ''):
+    a claim after it (…重点产业链由相关部门领导担任链长) is about those chains, not the one named before."""
+    kinds = {anchor.start() for anchor in CHAIN_NOUN.finditer(text)
+             if MENTION_TAIL.search(text[max(0, anchor.start() - 16):anchor.start()])}
+    anchors = [anchor.start() for anchor in CHAIN_NOUN.finditer(text)]
+    return [(pos, "" if next((a for a in anchors if a >= pos + len(name)), -1) in kinds else name)
+            for pos, name in _chain_mentions(text)]
 
 
 def _fill(row: ChainRow, claim: RoleClaim) -> ChainRow:
