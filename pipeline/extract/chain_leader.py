@@ -28,7 +28,7 @@ from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
 from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
-from pipeline.extract.roles import ROLE_FIELDS, SERVES, RoleClaim, role_claims
+from pipeline.extract.roles import OFFICE, ROLE_FIELDS, SERVES, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
@@ -717,11 +717,12 @@ def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_re
                 item_chain = ""  # only labelled lines (链长：… / 链主企业：…) continue an item over paragraphs
         # a role word the Matcher can read (链长张某出席…) counts in a document that states the mechanism
         claims = role_claims(sentence) if CUE.search(sentence.text) or "牵头" in sentence.text or \
-            any(token in ROLE_FIELDS for token in sentence.tokens) else []
+            any(token in ROLE_FIELDS or OFFICE.search(token) for token in sentence.tokens) else []
         for claim in claims:
             per_chain = claim.role in ("链长", "链主", "牵头单位")
             chain = (_chain_near(sentence.text, claim) or item_chain) if per_chain else ""
-            if not (chain or claim.role in SCHEME_ROLES and CUE.search(sentence.text) or per_chain):
+            if not (chain or claim.role in SCHEME_ROLES and (CUE.search(sentence.text) or claim.pattern == "OFFICE")
+                    or per_chain):
                 continue
             features = holder_features(claim.role, claim.holder, claim.pattern, sentence.text, chain)
             if not draft(region).judge.keep("holder", claim.holder, features, region, claim.role):

@@ -12,6 +12,7 @@ policy prose attaches a holder to a role:
     …产业链链长张某出席 / 总链长、县长张某主持 / 组长（链长）张某一行    ROLE (、TITLE) NAME 出席|主持|一行|同志…
     作为产业链链长的管委会主任张某                                       作为 … ROLE 的 … TITLE NAME
     链主企业代表甲集团、乙公司作发言                                     ROLE (企业) 代表|如|包括 … ORGANISATION
+    成立链长制统筹推进办公室 / 以强链专班支撑 / 产业链办                 a named office (→ 链长办, 专班 → 工作专班)
 
 News prose names people: a holder written as title + name (市委书记张某) is the name, as annotators mark it.
 Holders stop at clause punctuation (a '、' inside a holder is kept: 省委书记、省长).  The Matcher proposes; the
@@ -20,6 +21,7 @@ holder scorer (:func:`pipeline.extract.learned.holder_features`) decides which c
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -29,7 +31,7 @@ from spacy.matcher import Matcher
 from pipeline.models import Sentence
 from pipeline.segment import nlp, spacy_doc, tokenize
 from pipeline.extract.learned import word_tags
-from pipeline.extract.text import NO_VALUE, strip_marker
+from pipeline.extract.text import NO_VALUE, NUMERAL, strip_marker
 from pipeline.vocabulary import ROLE_TERMS
 
 SCHEME_ROLE_NAMES = ("总链长", "副总链长", "链长", "副链长", "链主", "链长办", "工作专班", "牵头单位")
@@ -62,11 +64,14 @@ AFTER_NAME = ["出席", "出席会议", "主持", "主持会议", "主持召开"
 NAME = {"TEXT": {"REGEX": r"^[\u4e00-\u9fff]{1,3}$"},
         "ORTH": {"NOT_IN": [*ROLE_FIELDS, *AFTER_NAME, "的", "和", "及", "等"]}, "OP": "{1,2}"}
 """A person's name: jieba keeps an unknown name as one token (涂高生) or cuts it in two (虞/爱华)."""
+OFFICE = re.compile(r"(?:专班|办公室|链办|链长办|产业办|办)$")
+"""A chain office's name ends so (链长制统筹推进办公室, 强链专班, 产业链办, 总链办); annotators mark the office by its
+name.  A bare role word (链长办, 工作专班) or a counted component (一个工作专班) names no particular office."""
 ORGANISATION_END = {"TEXT": {"REGEX": r"(?:集团|公司|企业|股份|厅|局|委|中心|院|所|协会|联盟)$"}}
 """A holder runs to the clause end or to the next role label (链主企业：甲公司牵头单位：省经信厅, as PDFs flatten it)."""
 LEAD_IN = re.compile(r"^(?:建立|实行|实施|推行|明确|确定|决定|请|设立|成立|组建|分别|其中|同时|原则上|每条产业链|各产业链|"
                      r"每个产业链|并|了|由|即|为|是|以)+")
-TRAIL = re.compile(r"(?:担任|兼任|负责|牵头|分别|共同|均|等|作为|为|是|亲自|带头|都要|都|要|也)+$")
+TRAIL = re.compile(r"(?:担任|兼任|负责|牵头|分别|共同|均|等|作为|为|是|亲自|带头|都要|都|要|也|将)+$")
 """Words around a holder that belong to the clause: 总链长即为省长, 由甲、乙分别担任, 以甲公司等为链主."""
 SERVES = ("担任", "兼任", "出任", "任", "作为", "挂帅", "当好", "担纲")
 LEADS = ["牵头", "牵头负责", "负责牵头", "负责"]
@@ -109,6 +114,9 @@ def _matcher() -> Matcher:
     matcher.add("ROLE_MEMBERS", [[ROLE, quote, {"ORTH": {"IN": ["企业", "单位"]}, "OP": "?"},
                                   {"ORTH": {"IN": ["代表", "如", "包括", "有"]}},
                                   {"ORTH": {"NOT_IN": CLAUSE_END}, "OP": "*"}, ORGANISATION_END]], greedy="LONGEST")
+    modifier = {"TEXT": {"REGEX": r"^[\u4e00-\u9fff“”]+$"},
+                "ORTH": {"NOT_IN": [*ROLE_FIELDS, *SERVES, "的", "和", "及", "与", "由", "在", "个", "支"]}}
+    matcher.add("OFFICE", [[{**modifier, "OP": "{1,3}"}, {"TEXT": {"REGEX": OFFICE.pattern}}]], greedy="LONGEST")
     return matcher
 
 
@@ -116,7 +124,10 @@ def role_claims(sentence: Sentence) -> list[RoleClaim]:
     """Every (role, holder) the sentence states, in reading order."""
     doc = spacy_doc(sentence)
     claims: list[RoleClaim] = []
-    for match_id, start, end in sorted(_matcher()(doc), key=lambda m: m[1]):
+    matches = sorted(_matcher()(doc), key=lambda m: m[1])
+    # an office the text seats somewhere (链长办设在省工信厅) is held by that seat, not named as its own holder
+    claimed = [(start, end) for match_id, start, end in matches if nlp().vocab.strings[match_id] == "ROLE_SEAT"]
+    for match_id, start, end in matches:
         kind = nlp().vocab.strings[match_id]
         span = doc[start:end]
         roles = [t for t in span if t.text in ROLE_FIELDS]
@@ -135,6 +146,16 @@ def role_claims(sentence: Sentence) -> list[RoleClaim]:
         elif kind == "SERVING_AS":
             role_text = roles[-1].text
             holder_tokens = span[next(i for i, t in enumerate(span) if t.text == "的") + 1:]
+        elif kind == "OFFICE":
+            office = span[-1]
+            role_text = "工作专班" if office.text.endswith("专班") else "链长办"
+            # a role word (链长办, 工作专班) is the office's name, what comes before it the chain's;
+            # otherwise the name starts after any verb, adverb or preposition (成立…办公室, 全力推行…, 凭借…)
+            holder_tokens = [office] if office.text in ROLE_FIELDS else \
+                list(itertools.dropwhile(lambda t: word_tags().get(t.text, "")[:1] in ("v", "d", "p", "c"), span))
+            if _counted_before(doc, office.i) or not re.search(r"链|产业|专班", span.text) or \
+                    any(_span_overlaps(office.i, other) for other in claimed):
+                continue  # 一个工作专班 is a component; 招商办 no chain office; 链长办设在… says where it sits
         elif kind == "ROLE_MEMBERS":
             role_text = span[0].text
             holder_tokens = span[next(i for i, t in enumerate(span) if t.text in ("代表", "如", "包括", "有")) + 1:]
@@ -145,11 +166,30 @@ def role_claims(sentence: Sentence) -> list[RoleClaim]:
         role = ROLE_FIELDS.get(role_text)
         if kind in ("ROLE_NAME", "SERVING_AS") and not looks_like_name(clean_holder("".join(t.text for t in holder_tokens))):
             continue
-        holder = clean_holder(_after_last_by(holder_tokens) if kind == "ORG_LEADS" else "".join(t.text for t in holder_tokens))
+        written = _after_last_by(holder_tokens) if kind == "ORG_LEADS" else "".join(t.text for t in holder_tokens)
+        holder = office_name(written) if kind == "OFFICE" else clean_holder(written)
         if role and holder:
             offset = _char_offset(sentence.text, doc, start)
             claims.append(RoleClaim(role, holder, offset, kind, offset + len(span.text)))
     return _dedupe(claims)
+
+
+def office_name(written: str) -> str:
+    """A named office as written, without a clause word before it (以强链专班 → 强链专班); '' for a slogan
+    or counted phrase caught whole (“一链一专班, 建立一个工作专班)."""
+    name = LEAD_IN.sub("", written)
+    if name.count("“") != name.count("”") or re.search(rf"{NUMERAL}(?:个|支|套)", name):
+        return ""
+    return name if len(name) >= 3 else ""
+
+
+def _span_overlaps(token_index: int, span: tuple[int, int]) -> bool:
+    return span[0] <= token_index < span[1]
+
+
+def _counted_before(doc, start: int) -> bool:
+    """Is the span at ``start`` counted (一个…, 每条链一个…): a component of a model, not a named office?"""
+    return start > 0 and bool(re.search(r"(?:^|[一二两三四五六七八九十\d])(?:个|支|套)$", doc[start - 1].text))
 
 
 def _after_last_by(tokens) -> str:
@@ -161,8 +201,9 @@ def _after_last_by(tokens) -> str:
 CLAUSE_BEFORE_HOLDER = re.compile(r"^.*(?:[“”\"「」]|成立|启动|建立|实行|推行|高规格|统领|以|的)(?=.)")
 """What a clause says before the holder it names: 广东“链长制”正式启动省长 → 省长, 高规格成立以省领导 → 省领导,
 位于广州的甲集团 → 甲集团."""
-COUNTED = re.compile(r"^(?:\d+|[一二两三四五六七八九十几百]+)(?:名|位|个)")
-"""A count before a holder (8名区级领导, 一位市领导): the holder is the kind of person, as annotators mark it."""
+COUNTED = re.compile(r"^(?:.*(?:\d+|[一二两三四五六七八九十几百]+)(?:名|位)|(?:\d+|[一二两三四五六七八九十几百]+)个)(?=.)")
+"""A count before a holder (8名区级领导, 一位市领导, 党委、政府…四套班子10位市领导): the holder is the kind of
+person after it, as annotators mark it."""
 TITLED_NAME = re.compile(rf"^.*{TITLE_WORD}([\u4e00-\u9fff]{{2,3}})$")
 NOT_A_NAME = re.compile(rf"(?:{TITLE_WORD}|同志|负责人|干部|一把手|人|部门|单位|政府|集团|公司|企业|[厅局委办省市县区])$")
 
