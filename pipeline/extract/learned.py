@@ -267,7 +267,9 @@ def holder_shape(holder: str) -> str:
         return "title"
     if ORGANISATION_TAIL.search(holder):
         return "organisation"
-    if 2 <= len(holder) <= 4 and all(word_tags().get(w) is None or word_tags()[w][:2] in ("nr", "nz") for w in words):
+    surname = bool(words) and len(words[0]) == 1 and word_tags().get(words[0]) == "nr"  # 王/立新
+    if 2 <= len(holder) <= 4 and (surname or all(word_tags().get(w) is None or word_tags()[w][:2] in ("nr", "nz")
+                                                 for w in words)):
         return "name"
     return "other"
 

@@ -210,9 +210,13 @@ NOT_A_NAME = re.compile(rf"(?:{TITLE_WORD}|同志|负责人|干部|一把手|人
 
 def looks_like_name(text: str) -> bool:
     """Two or three characters whose words are unknown to jieba's dictionary or nouns there (张某某, or a name
-    jieba knows as nr/nz); a verb, adverb, idiom or suffix (诞生, 每季度, 们还) is no name."""
-    tags = [word_tags().get(word) for word in tokenize(text)]
-    return 2 <= len(text) <= 3 and not NOT_A_NAME.search(text) and all(tag is None or tag[:1] == "n" for tag in tags)
+    jieba knows as nr/nz, or a surname jieba cuts off: 王/立新); a verb, adverb, idiom or suffix (诞生, 每季度,
+    们还) is no name."""
+    words = tokenize(text)
+    tags = [word_tags().get(word) for word in words]
+    surname = len(words[0]) == 1 and tags[0] == "nr" if words else False
+    return 2 <= len(text) <= 3 and not NOT_A_NAME.search(text) and \
+        (surname or all(tag is None or tag[:1] == "n" for tag in tags))
 
 
 def person_of(holder: str) -> str:
