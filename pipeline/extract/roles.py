@@ -29,6 +29,7 @@ from functools import cache
 from spacy.matcher import Matcher
 
 from pipeline.models import Sentence
+from pipeline.regions import region_words
 from pipeline.segment import nlp, spacy_doc, tokenize
 from pipeline.extract.learned import word_tags
 from pipeline.extract.text import NO_VALUE, NUMERAL, strip_marker
@@ -93,7 +94,9 @@ class RoleClaim:
 def _matcher() -> Matcher:
     matcher = Matcher(nlp().vocab)
     quote = {"ORTH": {"IN": ["“", "”", "\"", "「", "」"]}, "OP": "?"}
-    gap = {"ORTH": {"NOT_IN": [*CLAUSE_END, *ROLE_FIELDS, *SERVES]}, "OP": "{0,10}"}
+    # the gap never crosses another title: 由甲担任组长的工作专班 makes 甲 the 组长, not the 专班
+    gap = {"ORTH": {"NOT_IN": [*CLAUSE_END, *ROLE_FIELDS, *SERVES]}, "TEXT": {"REGEX": rf"^(?!.*{TITLE_WORD}$)"},
+           "OP": "{0,10}"}
     adverbs = {"ORTH": {"IN": ["都", "是", "均", "也", "将", "则", "分别", "统一"]}, "OP": "*"}
     matcher.add("ROLE_BY", [[ROLE, quote, adverbs, {"ORTH": "由"}, HOLDER, {"ORTH": {"IN": ["担任", "兼任", "出任", "负责"]}}]],
                 greedy="LONGEST")
@@ -116,7 +119,7 @@ def _matcher() -> Matcher:
                                   {"ORTH": {"NOT_IN": CLAUSE_END}, "OP": "*"}, ORGANISATION_END]], greedy="LONGEST")
     modifier = {"TEXT": {"REGEX": r"^[\u4e00-\u9fff“”]+$"},
                 "ORTH": {"NOT_IN": [*ROLE_FIELDS, *SERVES, "的", "和", "及", "与", "由", "在", "个", "支"]}}
-    matcher.add("OFFICE", [[{**modifier, "OP": "{1,3}"}, {"TEXT": {"REGEX": OFFICE.pattern}}]], greedy="LONGEST")
+    matcher.add("OFFICE", [[{**modifier, "OP": "{0,3}"}, {"TEXT": {"REGEX": OFFICE.pattern}}]], greedy="LONGEST")
     return matcher
 
 
@@ -177,7 +180,7 @@ def role_claims(sentence: Sentence) -> list[RoleClaim]:
 def office_name(written: str) -> str:
     """A named office as written, without a clause word before it (以强链专班 → 强链专班); '' for a slogan
     or counted phrase caught whole (“一链一专班, 建立一个工作专班)."""
-    name = LEAD_IN.sub("", written)
+    name = LEAD_IN.sub("", re.sub(r"^(?:全力|大力|着力|积极)", "", written))
     if name.count("“") != name.count("”") or re.search(rf"{NUMERAL}(?:个|支|套)", name):
         return ""
     return name if len(name) >= 3 else ""
@@ -208,6 +211,22 @@ TITLED_NAME = re.compile(rf"^.*{TITLE_WORD}([\u4e00-\u9fff]{{2,3}})$")
 NOT_A_NAME = re.compile(rf"(?:{TITLE_WORD}|同志|负责人|干部|一把手|人|部门|单位|政府|集团|公司|企业|[厅局委办省市县区])$")
 
 
+@cache
+def _place_before_level() -> re.Pattern[str]:
+    """A place name written before its level character (广州市委书记, 江西省领导): the short names of the region
+    list (pipeline.regions), longest first."""
+    names = sorted({name for name, _ in region_words() if not re.search(r"[省市县区]$", name)}, key=len, reverse=True)
+    return re.compile(rf"^(?:{'|'.join(map(re.escape, names))})(?=[省市县区])")
+
+
+def _without_place(holder: str) -> str:
+    """An official's title without the place before it (广州市委书记 → 市委书记, 江西省领导 → 省领导), as annotators
+    mark titles; organisations and firms keep their place (赣州市纺织服装产业办)."""
+    if "、" in holder or not re.search(rf"{TITLE_WORD}$", holder):
+        return holder
+    return _place_before_level().sub("", holder) or holder
+
+
 def looks_like_name(text: str) -> bool:
     """Two or three characters whose words are unknown to jieba's dictionary or nouns there (张某某, or a name
     jieba knows as nr/nz, or a surname jieba cuts off: 王/立新); a verb, adverb, idiom or suffix (诞生, 每季度,
@@ -231,7 +250,8 @@ def clean_holder(text: str) -> str:
     text = LEAD_IN.sub("", TRAIL.sub("", text)).strip(" “”\"「」")
     text = CLAUSE_BEFORE_HOLDER.sub("", text).strip(" 、，,")
     text = COUNTED.sub("", text)
-    text = person_of(text) or text
+    text = person_of(text) or _without_place(text)
+    text = re.sub(r"(书记)(?=[省市县区]长$)", r"\1、", text)  # two officials written without a separator (市委书记市长)
     if re.search(r"[以由、]$", text):
         return ""  # the clause ends before a holder is named (统领、以…)
     if text.endswith(("）", ")")) and text.count("（") + text.count("(") < text.count("）") + text.count(")"):
