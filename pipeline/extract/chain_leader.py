@@ -12,7 +12,8 @@ What a scheme row holds, and where each part is read from:
 * key_chains — enumerations anchored on 产业链/产业集群 (“聚焦A、B等十大产业链”,
   “重点产业链包括：A、B”), numbered items whose heading is a chain, chain tables,
   and chains that prose gives a 链长/链主 to.
-* roles — 总链长/链长/链长办/工作专班 holders (:mod:`pipeline.extract.roles`) not tied to one chain.
+* roles — 总链长/链长/链长办/工作专班 holders (:mod:`pipeline.extract.roles`) not tied to one kept chain, and 链主/牵头单位
+  of chains the text does not name or the scorer did not keep (several holders of one role joined with 、).
 
 A document only yields schemes when it states the mechanism (链长制, 总链长,
 链长由…, 链主 …); "产业链长、环节多" or 河长制 yield nothing.
