@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract import extract
-from pipeline.extract.learned import holder_shape
+from pipeline.extract.learned import default_judge, holder_features, holder_shape
 from pipeline.extract.roles import clean_holder, role_claims
 from pipeline.extract.train import Gold, RowKeys
 from pipeline.segment import segment_text
@@ -107,3 +107,12 @@ def test_a_listed_claim_is_right_when_most_of_its_holders_are_annotated():
     assert gold.holder_label("链长", "市长")
     assert not gold.holder_label("链长", "省领导、副省长")
     assert not gold.holder_label("链主", "市长")
+
+
+def test_holder_scorer_rates_a_named_leader_above_a_clause_fragment():
+    judge = default_judge()
+    person = holder_features("链长", "王立新", "ROLE_NAME", "新材料产业链链长王立新出席会议并讲话。", "新材料")
+    fragment = holder_features("链主", "通过在一条产业链上培育龙头企业", "HOLDER_SERVES",
+                               "通过在一条产业链上培育龙头企业作为链主，带动上下游。", "")
+    assert judge.probability("holder", person) >= judge.threshold("holder") > 0
+    assert judge.probability("holder", fragment) < judge.probability("holder", person)
