@@ -13,7 +13,8 @@ seed, JSON written with sorted keys and rounded weights — two runs on the same
 the same bytes.
 
 ``python -m pipeline.extract.train [--cv [--errors]]``: train and write the artifact; ``--cv`` prints the
-grouped cross-validated table figures on the train split instead (rules alone vs rules + scorer), and
+grouped cross-validated table figures on the train split instead (rules alone vs rules + scorer, with the
+(role, holder) pairs of schemes and chain rows as `holders`), and
 ``--errors`` the scorer's out-of-fold misses per cell (train-split files only).
 """
 
