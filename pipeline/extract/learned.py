@@ -58,7 +58,7 @@ SLOGAN_VERBS = re.compile(r"(?:建立|实行|推行|构建|形成|探索|创新|
 
 
 @cache
-def word_tags() -> Mapping[str, str]:
+def _word_tags() -> Mapping[str, str]:
     """jieba's dictionary part-of-speech tags (word → n, v, a, vn …): looked up for the words a candidate
     already has, never a second tagging pass."""
     import jieba.posseg
@@ -70,14 +70,14 @@ def is_function_word(text: str) -> bool:
     """One dictionary word that is a verb, adverb, preposition, pronoun, conjunction, particle, numeral or
     adjective (根据, 多个, 明确, 优秀): never a chain name, which is a noun phrase."""
     words = tokenize(text)
-    return len(words) == 1 and word_tags().get(words[0], "x")[:1] in ("v", "d", "p", "r", "c", "u", "m", "a") \
-        and not word_tags().get(words[0], "").startswith("vn")
+    return len(words) == 1 and _word_tags().get(words[0], "x")[:1] in ("v", "d", "p", "r", "c", "u", "m", "a") \
+        and not _word_tags().get(words[0], "").startswith("vn")
 
 
 def tag_features(text: str) -> Features:
     """Parts of speech of a candidate's words: a chain name is a noun phrase (新能源/n 汽车/n); fragments of
     prose are verbs, adjectives, pronouns or numerals (做好/v, 优秀/a, 多个/m, 根据/p)."""
-    tags = [word_tags().get(word, "x")[:1] for word in tokenize(text)] or ["x"]
+    tags = [_word_tags().get(word, "x")[:1] for word in tokenize(text)] or ["x"]
     features: Features = {"tag_first:" + tags[0]: 1.0, "tag_last:" + tags[-1]: 1.0,
                           f"words{_bucket(len(tags), (1, 2, 3, 4))}": 1.0}
     if any(tag == "v" for tag in tags):
@@ -267,8 +267,8 @@ def holder_shape(holder: str) -> str:
         return "title"
     if ORGANISATION_TAIL.search(holder):
         return "organisation"
-    surname = bool(words) and len(words[0]) == 1 and word_tags().get(words[0]) == "nr"  # 王/立新
-    if 2 <= len(holder) <= 4 and (surname or all(word_tags().get(w) is None or word_tags()[w][:2] in ("nr", "nz")
+    surname = bool(words) and len(words[0]) == 1 and _word_tags().get(words[0]) == "nr"  # 王/立新
+    if 2 <= len(holder) <= 4 and (surname or all(_word_tags().get(w) is None or _word_tags()[w][:2] in ("nr", "nz")
                                                  for w in words)):
         return "name"
     return "other"
