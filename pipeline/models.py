@@ -210,7 +210,7 @@ class ChainLeaderScheme:
     concept: str = ""  # slogan / label as written, e.g. “九个一”机制
     model: tuple[str, ...] = ()  # the mechanism's components
     key_chains: tuple[str, ...] = ()  # normalised chain names
-    roles: dict[str, str] = field(default_factory=dict)  # 总链长 / 链长 / 链长办 / 工作专班 → who
+    roles: dict[str, str] = field(default_factory=dict)  # 总链长 / 链长 / 链长办 / 工作专班 (/ 链主 / 牵头单位 of no kept chain) → who
     doc_ids: tuple[str, ...] = ()
     evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)  # cell name → evidence
     flags: tuple[str, ...] = ()  # e.g. "concept numeral 九 ≠ 8 components"

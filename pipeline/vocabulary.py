@@ -46,7 +46,7 @@ MODE_CUES: dict[str, ModeCues] = {
 """Per mode (in pipeline.models.MODES order), the cue words of the classifier's sentence rules."""
 
 ROLE_TERMS: tuple[str, ...] = (
-    "总链长", "副总链长", "链长", "副链长", "链主", "链主企业", "链主单位", "链长办", "链长办公室", "链长制办公室",
+    "总链长", "副总链长", "链长", "副链长", "分链长", "链主", "链主企业", "链主单位", "链长办", "链长办公室", "链长制办公室",
     "链长制工作办公室", "工作专班", "牵头单位", "牵头部门", "发榜方", "揭榜方", "需求单位", "总河长", "河长")
 """Roles named in schemes, with the longer forms texts write them in (链长制工作办公室 is the 链长办); 河长 kept so
 that river-chief notices are recognised, and kept out."""

@@ -12,7 +12,8 @@ What a scheme row holds, and where each part is read from:
 * key_chains — enumerations anchored on 产业链/产业集群 (“聚焦A、B等十大产业链”,
   “重点产业链包括：A、B”), numbered items whose heading is a chain, chain tables,
   and chains that prose gives a 链长/链主 to.
-* roles — 总链长/链长/链长办/工作专班 holders (:mod:`pipeline.extract.roles`) not tied to one chain.
+* roles — 总链长/链长/链长办/工作专班 holders (:mod:`pipeline.extract.roles`) not tied to one kept chain, and 链主/牵头单位
+  of chains the text does not name or the scorer did not keep (several holders of one role joined with 、).
 
 A document only yields schemes when it states the mechanism (链长制, 总链长,
 链长由…, 链主 …); "产业链长、环节多" or 河长制 yield nothing.
@@ -28,7 +29,7 @@ from pipeline.segment import split_sentences, tokenize
 from pipeline.extract import tables
 from pipeline.extract.learned import VERBS, Judge, is_function_word, word_tag, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
-from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
+from pipeline.extract.roles import OFFICE, ROLE_FIELDS, SERVES, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
 from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
@@ -42,7 +43,8 @@ def _cue_pattern() -> re.Pattern[str]:
     cues = MODE_CUES["chain_leader"]
     chain_roles = {term for term in ROLE_FIELDS if "链" in term}  # not 工作专班/牵头单位: other schemes have those
     plain = sorted({*cues.strong, *chain_roles} - set(cues.contextual), key=len, reverse=True)
-    stated = [rf"{t}(?:由|为|是|：|:|（|\(|\s)|(?:名|位){t}|(?:担任|任|作为)[^，。；]{{0,12}}{t}|^{t}$"
+    serves = "|".join(SERVES)  # 担任, 兼任, 挂帅, 当好 …: the verbs of a role statement (roles.py)
+    stated = [rf"{t}(?:由|为|是|：|:|（|\(|\s)|(?:名|位){t}|(?:{serves})[^，。；]{{0,12}}{t}|^{t}$"
               for t in map(re.escape, cues.contextual)]
     return re.compile("|".join([*map(re.escape, plain), *stated]))
 
@@ -317,9 +319,10 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
     cue_at = next((s.index for s in paragraphs if CUE.search(s.text)), None)
     _keep_chain_lists(offered, cue_at, judge, draft)
     _attach_to_one_chain(item_rows, unattached, doc, draft)
+    _holders_of_dropped_rows(list(item_rows.values()), draft)
     rows = [row for row in [*item_rows.values(), *table_rows] if row.chain in draft(row.region).chains]
     schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
-                                                                             {"总链长", "链长"} & d.roles.keys())]
+                                                                             d.roles)]
     schemes += _comparison_table_schemes(doc)
     return schemes, [r for r in rows if r.region] + _rows_of_listed_chains(schemes, rows, doc.doc_id)
 
@@ -801,22 +804,26 @@ def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_re
                 item_chain = _heading_chain(sentence.text)
             elif not LABELLED_FIELD.match(sentence.text):
                 item_chain = ""  # only labelled lines (链长：… / 链主企业：…) continue an item over paragraphs
-        claims = role_claims(sentence) if CUE.search(sentence.text) or "牵头" in sentence.text else []
+        # a role word the Matcher can read (链长张某出席…) counts in a document that states the mechanism
+        claims = role_claims(sentence) if CUE.search(sentence.text) or "牵头" in sentence.text or \
+            any(token in ROLE_FIELDS or OFFICE.search(token) for token in sentence.tokens) else []
         for claim in claims:
             per_chain = claim.role in ("链长", "链主", "牵头单位")
             chain = (_chain_near(sentence.text, claim) or item_chain) if per_chain else ""
-            if chain and claim.role in ("链长", "链主", "牵头单位"):
+            if not (chain or claim.role in SCHEME_ROLES and (CUE.search(sentence.text) or claim.pattern == "OFFICE")
+                    or per_chain):
+                continue
+            features = holder_features(claim.role, claim.holder, claim.pattern, sentence.text, chain)
+            if not draft(region).judge.keep("holder", claim.holder, features, region, claim.role):
+                continue
+            if chain:
                 key = (region, chain)
                 row = rows.get(key) or ChainRow(region, chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
                 rows[key] = _fill(row, claim)
             elif per_chain and claim.role != "链长":
                 unattached.append((region, claim, sentence))
-            elif not chain and claim.role in SCHEME_ROLES and CUE.search(sentence.text):
-                scheme = draft(region)
-                if claim.role not in scheme.roles and scheme.judge.keep(
-                        "holder", claim.holder, holder_features(claim.role, claim.holder, claim.pattern), region, claim.role):
-                    scheme.roles[claim.role] = claim.holder
-                    scheme.cite("roles", _evidence(doc, sentence))
+            else:
+                _add_scheme_role(draft(region), claim.role, claim.holder, _evidence(doc, sentence))
         if item_chain and CHAIN_NOUN.search(heading_of(sentence.text)) and (region, item_chain) not in rows:
             rows[(region, item_chain)] = ChainRow(region, item_chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
     return rows, unattached
@@ -832,6 +839,27 @@ def _attach_to_one_chain(rows: dict[tuple[str, str], ChainRow], unattached: Unat
             row = rows.get((region, chains[0])) or ChainRow(region, chains[0], doc_id=doc.doc_id,
                                                             evidence=_evidence(doc, sentence))
             rows[(region, chains[0])] = _fill(row, claim)
+        else:  # 以甲为链主的肉食品加工…: the firm is the scheme's, its chain unnamed or not one of the kept ones
+            _add_scheme_role(draft(region), claim.role, claim.holder, _evidence(doc, sentence))
+
+
+def _add_scheme_role(scheme: _Draft, role: str, holder: str, evidence: Evidence) -> None:
+    """A holder the scheme row states without a kept chain: several holders of one role (链主 甲、乙; 链长
+    省级领导 and 相关部门领导) are listed, each once."""
+    held = scheme.roles.get(role, "")
+    if holder not in re.split(r"[、，,；;]", held) and holder != held:
+        scheme.roles[role] = f"{held}、{holder}" if held else holder
+        scheme.cite("roles", evidence)
+
+
+def _holders_of_dropped_rows(rows: list[ChainRow], draft) -> None:
+    """A 链长/链主/牵头单位 stated for a chain the scorer did not keep (重点产业链链长由市级领导担任 reads 重点 as a
+    chain) still belongs to the region's scheme: its holders fill the scheme's roles."""
+    for row in rows:
+        if row.chain not in draft(row.region).chains:
+            for role, holder in (("链长", row.chain_leader), ("链主", row.chain_owner), ("牵头单位", row.lead_unit)):
+                if holder and row.evidence is not None:
+                    _add_scheme_role(draft(row.region), role, holder, row.evidence)
 
 
 def _heading_chain(text: str) -> str:
@@ -886,15 +914,29 @@ def _named_chains(text: str) -> list[str]:
 
 
 def _chain_near(text: str, claim: RoleClaim) -> str:
-    """The chain a claim is about: the named chain closest before the claim, else the first one
-    after it in the same clause (由甲担任集成电路产业链链长)."""
-    candidates = _chain_mentions(text)
+    """The chain a claim is about: the chain named inside the claim (甲担任集成电路产业链链长，乙担任新型显示
+    产业链链长), else the named chain closest before the claim, else the first one after it in the same clause
+    (由甲担任集成电路产业链链长)."""
+    candidates = _specific_mentions(text)
+    inside = [name for pos, name in candidates if claim.start <= pos < claim.end]
+    if inside:
+        return inside[-1]
     before = [name for pos, name in candidates if pos <= claim.start]
     if before:
         return before[-1]
     clause_end = re.search(r"[，,。；;]", text[claim.start:])
     limit = claim.start + clause_end.start() if clause_end else len(text)
     return next((name for pos, name in candidates if claim.start < pos < limit), "")
+
+
+def _specific_mentions(text: str) -> list[tuple[int, str]]:
+    """:func:`_chain_mentions`, with a mention of a kind of chain (其他12条重点产业链, 21个重点产业链) as (offset, ''):
+    a claim after it (…重点产业链由相关部门领导担任链长) is about those chains, not the one named before."""
+    kinds = {anchor.start() for anchor in CHAIN_NOUN.finditer(text)
+             if MENTION_TAIL.search(text[max(0, anchor.start() - 16):anchor.start()])}
+    anchors = [anchor.start() for anchor in CHAIN_NOUN.finditer(text)]
+    return [(pos, "" if next((a for a in anchors if a >= pos + len(name)), -1) in kinds else name)
+            for pos, name in _chain_mentions(text)]
 
 
 def _fill(row: ChainRow, claim: RoleClaim) -> ChainRow:

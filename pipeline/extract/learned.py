@@ -282,14 +282,57 @@ def component_features(items: list[str], source: str, promised: int | None) -> F
     return features
 
 
-def holder_features(role: str, holder: str, pattern: str) -> Features:
-    """A role holder read by the Matcher: the role, the pattern that read it and the holder's shape."""
-    features = character_features(holder, characters=False) | tag_features(holder)
-    features.update({"role:" + role: 1.0, "pattern:" + pattern: 1.0})
+ENTERPRISE_TAIL = re.compile(r"(?:集团|公司|企业|股份|有限|科技|制药|控股)$")
+HOLDER_SENTENCE_CUES = (("news", r"出席|主持|会议|调度会|座谈会|讲话|调研|一行|指出|强调"),
+                        ("adopts", r"实行|实施|建立|推行|启动|链长制"), ("by_serves", r"由[^，。；]{1,20}(?:担任|出任|兼任)"),
+                        ("each_chain", r"每条|每个|各条|分别"), ("figures", r"亿元|万元|%|增长|同比"))
+"""Sentence cues of a holder claim: a news report naming people at a meeting, a scheme adopting its roles."""
+
+
+def holder_shape(holder: str) -> str:
+    """What kind of holder a string is: a list, a person's name (2–3 characters unknown to jieba's dictionary
+    or tagged as a name), an official title (…书记, …长, 领导), an enterprise (…集团, …公司), an organisation
+    (…厅, …局, …办), or other (a fragment of the clause)."""
+    words = tokenize(holder)
+    if "、" in holder:
+        return "list"
+    if ENTERPRISE_TAIL.search(holder):
+        return "enterprise"
+    if TITLE_TAIL.search(holder) or re.search(r"(?:长|领导|一把手)$", holder):
+        return "title"
+    if ORGANISATION_TAIL.search(holder):
+        return "organisation"
+    surname = bool(words) and len(words[0]) == 1 and _word_tags().get(words[0]) == "nr"  # 王/立新
+    if 2 <= len(holder) <= 4 and (surname or all(_word_tags().get(w) is None or _word_tags()[w][:2] in ("nr", "nz")
+                                                 for w in words)):
+        return "name"
+    return "other"
+
+
+def holder_features(role: str, holder: str, pattern: str, sentence: str = "", chain: str = "") -> Features:
+    """A role holder read by the Matcher: the role, the pattern that read it, the holder's shape (person name,
+    official title, organisation, enterprise) and how it goes with the role, where the chain it is given to
+    stands, and the cues of its sentence."""
+    shape = holder_shape(holder)
+    features: Features = {"role:" + role: 1.0, "pattern:" + pattern: 1.0, "shape:" + shape: 1.0,
+                          f"role_shape:{role}&{shape}": 1.0, f"len{_bucket(len(holder), (3, 6, 12))}": 1.0}
     if "、" in holder:
         features["enumerated"] = 1.0
+        shapes = {holder_shape(part) for part in holder.split("、") if part}
+        features["list_of:" + (shapes.pop() if len(shapes) == 1 else "mixed")] = 1.0
     if re.search(r"^(?:以|成立|高规格|统领|正式|启动|广东|全省|全市)|启动|成立", holder):
         features["clause_words"] = 1.0
+    if VERBS.search(holder) or re.search(r"[将了在通过]", holder):
+        features["holder_verb"] = 1.0
+    if chain:
+        at_chain, at_holder = sentence.find(chain), sentence.find(holder)
+        features["chain_" + ("unplaced" if min(at_chain, at_holder) < 0 else "before" if at_chain < at_holder
+                             else "after")] = 1.0
+    else:
+        features["no_chain"] = 1.0
+    for cue, cue_pattern in HOLDER_SENTENCE_CUES:
+        if re.search(cue_pattern, sentence):
+            features["sentence_" + cue] = 1.0
     return features
 
 

@@ -41,7 +41,7 @@ from opencc import OpenCC
 from pipeline.annotations import EXCERPTS_DIR, ExcerptAnnotation, load_annotations
 from pipeline.formats import sniff_media_type
 from pipeline.metrics import Counts
-from pipeline.models import ChainLeaderScheme, ProcessedDocument, RawDocument, RawPart
+from pipeline.models import ChainLeaderScheme, ChainRow, ProcessedDocument, RawDocument, RawPart
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.score import ExpectedRow, TableScore, score_rows
 from pipeline.extract.text import normalise_item
@@ -170,10 +170,14 @@ def predicted_roles(result: ProcessedDocument, gold: set[tuple[str, str]]) -> se
     A value may list several holders (链主: 甲公司、乙公司); it is split on 、，；
     unless the value as a whole is the gold holder (山东省委、省政府主要领导 is one)."""
     extraction = result.extraction
-    if extraction is None:
-        return set()
-    pairs = [(ROLE_OF_LABEL.get(label), holder) for s in extraction.schemes for label, holder in s.roles.items()]
-    for row in extraction.chains:
+    return set() if extraction is None else holder_pairs(extraction.schemes, extraction.chains, gold)
+
+
+def holder_pairs(schemes: Iterable[ChainLeaderScheme], chains: Iterable[ChainRow], gold: set[tuple[str, str]]
+                 ) -> set[tuple[str, str]]:
+    """(annotation role, holder) pairs stated by schemes' roles and chain rows (see :func:`predicted_roles`)."""
+    pairs = [(ROLE_OF_LABEL.get(label), holder) for s in schemes for label, holder in s.roles.items()]
+    for row in chains:
         pairs += [("chain_head", row.chain_leader), ("lead_firm", row.chain_owner), ("lead_unit", row.lead_unit)]
     found: set[tuple[str, str]] = set()
     for role, holders in pairs:
