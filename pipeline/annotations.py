@@ -29,8 +29,11 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import CORPORA_DIR, PROJECT_ROOT
+from pipeline.formats import sniff_media_type
+from pipeline.models import RawDocument, RawPart
 
 EXCERPTS_DIR = PROJECT_ROOT.parent / "shared" / "corpora" / "real-excerpts" / "docs"
+SOURCES_CSVS = ("sources_a.csv", "sources_b.csv")  # the collectors' file → URL lists beside docs/
 ANNOTATIONS_DIR = CORPORA_DIR / "annotations"
 ANNOTATIONS_FILE = ANNOTATIONS_DIR / "real_excerpts.jsonl"
 SPLIT_FILE = ANNOTATIONS_DIR / "real_excerpts_split.tsv"
@@ -171,6 +174,27 @@ def _main(argv: list[str] | None = None) -> int:
             return 0
     print(f"{args.file}: not annotated", file=sys.stderr)
     return 1
+
+
+@cache
+def excerpt_urls(excerpts: Path = EXCERPTS_DIR) -> dict[str, str]:
+    """file → landing URL from the collectors' CSVs beside the texts."""
+    urls: dict[str, str] = {}
+    for name in SOURCES_CSVS:
+        path = excerpts.parent / name
+        if path.exists():
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                urls.update({row["file"]: (row.get("url") or "").strip() for row in csv.DictReader(handle)})
+    return urls
+
+
+def raw_document(file: str, excerpts: Path = EXCERPTS_DIR) -> RawDocument:
+    """The excerpt as a crawled page: blob key = its path (read in place), URL = where the collectors found it."""
+    path = excerpts / file
+    url = excerpt_urls(excerpts).get(file, "") or str(path)
+    page = RawPart(role="page", url=url, sha256=str(path), filename=path.name,
+                   media_type=sniff_media_type(path.read_bytes(), path.name), size=path.stat().st_size)
+    return RawDocument(doc_id=file, source="real-excerpts", url=url, parts=(page,))
 
 
 if __name__ == "__main__":

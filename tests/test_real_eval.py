@@ -14,7 +14,8 @@ import pytest
 from pipeline.annotations import ExcerptAnnotation, load_annotations, read_split
 from pipeline.models import (ChainLeaderScheme, Classification, DocumentMeta, Extraction, ModeResult,
                              ProcessedDocument)
-from pipeline.extract.real_eval import MODES, evaluate, raw_document, report, run_pipeline, same_region, score
+from pipeline.annotations import raw_document
+from pipeline.extract.real_eval import MODES, evaluate, report, run_pipeline, same_region, score
 
 FILES = ("guangzhou_21chanye.txt", "ha_zhongdianlian2023.txt", "guangzhou_zhuantihui2021_trad.txt")
 ROLE_LABEL = {"chief_chain_head": "总链长", "chain_head": "链长", "lead_firm": "链主", "lead_unit": "牵头单位",

@@ -33,13 +33,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.annotations import EXCERPTS_DIR, load_annotations, read_split
+from pipeline.annotations import EXCERPTS_DIR, load_annotations, raw_document, read_split
 from pipeline.classify.rules import RULES
 from pipeline.config import CORPORA_DIR, PROJECT_ROOT
-from pipeline.formats import sniff_media_type
-from pipeline.models import MODES, DocumentMeta, ParsedDocument, RawPart, SegmentedDocument
-from pipeline.parse import parse_part
-from pipeline.segment import segment, segment_text
+from pipeline.models import MODES, DocumentMeta, SegmentedDocument
+from pipeline.parse import parse_document, text_document
+from pipeline.segment import segment
 
 SHARED_CORPORA = PROJECT_ROOT.parent / "shared" / "corpora"
 LABELS_DIR = CORPORA_DIR / "labels"
@@ -221,14 +220,10 @@ def _excerpt_path(key: str) -> Path:
 
 
 def _parsed_excerpt(key: str) -> SegmentedDocument:
-    """An excerpt as ``policy-miner process`` reads the file (parsed by its sniffed type, metadata from its text,
-    segmented), which is also how the real-excerpt evaluation reads it."""
+    """An excerpt as ``policy-miner process`` reads the file — the crawled page :func:`raw_document` describes,
+    parsed (hard wraps mended) and segmented — which is also how the real-excerpt evaluation reads it."""
     path = _excerpt_path(key)
-    data = path.read_bytes()
-    raw = RawPart(role="page", url=path.name, sha256="", media_type=sniff_media_type(data, path.name),
-                  filename=path.name, size=len(data))
-    part = parse_part(data, raw)
-    return segment(ParsedDocument(key, part.meta, (part,)))
+    return segment(parse_document(raw_document(path.name, path.parent), lambda blob: Path(blob).read_bytes()))
 
 
 @cache
@@ -244,4 +239,4 @@ def load_segmented(key: str, root: Path = SHARED_CORPORA) -> SegmentedDocument:
     meta = DocumentMeta(title=source.title)
     if not any(rules.cue.search(source.text) for rules in RULES.values()):
         return SegmentedDocument(key, meta, ())
-    return segment_text(key, source.text, meta)
+    return segment(text_document(key, source.text, meta))

@@ -28,7 +28,6 @@ Scored per document:
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -38,10 +37,9 @@ from pathlib import Path
 
 from opencc import OpenCC
 
-from pipeline.annotations import EXCERPTS_DIR, ExcerptAnnotation, load_annotations
-from pipeline.formats import sniff_media_type
+from pipeline.annotations import EXCERPTS_DIR, ExcerptAnnotation, load_annotations, raw_document
 from pipeline.metrics import Counts
-from pipeline.models import ChainLeaderScheme, ChainRow, ProcessedDocument, RawDocument, RawPart
+from pipeline.models import ChainLeaderScheme, ChainRow, ProcessedDocument
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.score import ExpectedRow, TableScore, score_rows
 from pipeline.extract.text import normalise_item
@@ -49,7 +47,6 @@ from pipeline.extract.text import normalise_item
 log = logging.getLogger(__name__)
 
 MODES = ("national_system", "chain_leader", "open_competition")
-SOURCES_CSVS = ("sources_a.csv", "sources_b.csv")
 ROLE_OF_LABEL = {"总链长": "chief_chain_head", "链长": "chain_head", "链主": "lead_firm", "牵头单位": "lead_unit",
                  "链长办": "chain_office", "工作专班": "chain_office"}
 """Scheme role labels (pipeline.extract.roles) → annotation roles; 副总链长/副链长 have no annotation role."""
@@ -82,27 +79,6 @@ def _t2s() -> OpenCC:
 
 def simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
-
-
-@cache
-def excerpt_urls(excerpts: Path = EXCERPTS_DIR) -> dict[str, str]:
-    """file → landing URL from the collectors' CSVs beside the texts."""
-    urls: dict[str, str] = {}
-    for name in SOURCES_CSVS:
-        path = excerpts.parent / name
-        if path.exists():
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                urls.update({row["file"]: (row.get("url") or "").strip() for row in csv.DictReader(handle)})
-    return urls
-
-
-def raw_document(file: str, excerpts: Path = EXCERPTS_DIR) -> RawDocument:
-    """The excerpt as a crawled page: blob key = its path (read in place), URL = where the collectors found it."""
-    path = excerpts / file
-    url = excerpt_urls(excerpts).get(file, "") or str(path)
-    page = RawPart(role="page", url=url, sha256=str(path), filename=path.name,
-                   media_type=sniff_media_type(path.read_bytes(), path.name), size=path.stat().st_size)
-    return RawDocument(doc_id=file, source="real-excerpts", url=url, parts=(page,))
 
 
 def run_pipeline(annotations: Sequence[ExcerptAnnotation], excerpts: Path = EXCERPTS_DIR
