@@ -164,9 +164,12 @@ LEAD_IN_WORD = re.compile(rf"^(?:{VERBS.pattern}|[了出在对以将把向从由
 
 def _name_variants(name: str) -> list[tuple[str, str]]:
     """(reading, words dropped before it): the name, then the name without its first one to three jieba words
-    when those are lead-in words (大力发展现代家纺 → 现代家纺; 纳米新材料 stays whole)."""
+    when those are lead-in words (大力发展现代家纺 → 现代家纺; 纳米新材料 stays whole), or without a modifier
+    clause ending in 的 (以甲为链主的肉食品加工 → 肉食品加工)."""
     words = tokenize(name)
     variants = [(name, "")]
+    if "的" in name[1:-2] and (rest := chain_name(name.rsplit("的", 1)[1])):
+        variants.append((rest, name.rsplit("的", 1)[0] + "的"))
     for cut in range(1, min(3, len(words) - 1) + 1):
         dropped = "".join(words[:cut])
         if not LEAD_IN_WORD.match(dropped):
@@ -649,29 +652,41 @@ Readings = list[tuple[str, tuple[str, ...]]]
 
 def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
     """Enumerations of chain names anchored on a chain noun, before it (A、B等十大产业链) or after it (产业链包括：A、B),
-    as (how it was found, names, the count the text promises: 十大 → 10)."""
+    as (how it was found, names, the count the text promises: 十大 → 10).  What follows the anchor (产业链现代化,
+    产业链链长制) only matters to a list after it: the names before it are chains whatever the sentence goes on to say."""
     lists: list[tuple[str, Readings, int | None]] = []
     for anchor in CHAIN_NOUN.finditer(text):
         after = text[anchor.end():]
-        if ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after):
-            continue
-        lead = re.match(r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
+        continues = ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after)
+        lead = None if continues else re.match(
+            r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
             body = re.split(r"[。；;）)]", after[lead.end():])[0]
             names, source, promised = chain_list_readings(body), "after_chain_noun", _promised(text[:anchor.start()])
         else:
             clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
+            clause = OTHER_LIST_BEFORE.sub("", clause)  # A、B等7大产业集群和C、D等12个(产业链): the list starts at C
             promised = _promised(clause)
             clause = COUNT_TAIL.sub("", clause)  # A、B等8条工业新兴优势(产业链): the list ends at 等
+            clause = _cut_at_etc(clause)
             clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
             names, source = (chain_list_readings(clause) if "等" not in clause else []), "before_chain_noun"
         if len(names) >= 2 and all(names != known for _, known, _ in lists):
             lists.append((source, names, promised))
-    return lists + [("enumeration", names, None) for names in _industry_enumerations(text)
+    return lists + [("enumeration", names, promised) for names, promised in _industry_enumerations(text)
                     if all(names != known for _, known, _ in lists)]
 
 
 COUNT_TAIL = re.compile(rf"等\s*(?:{NUMERAL})\s*(?:条|个|大|项|类|种)[^、，。；]*$")
+OTHER_LIST_BEFORE = re.compile(rf"^.*(?:{CHAIN_NOUN.pattern})(?:以及|和|及|与|、)")
+"""A clause holding two lists, the first closed by its own chain noun (…7大产业集群和A、B等12个产业链)."""
+ETC_TAIL = re.compile(r"等([^、等]{1,12})$")
+"""A list's closing 等 followed by a description without a count (…、电驱防爆等一批超百亿级(产业链))."""
+
+
+def _cut_at_etc(clause: str) -> str:
+    """The clause up to its list's closing 等 when a short description without items follows it."""
+    return clause[:match.start()] if "、" in clause and (match := ETC_TAIL.search(clause)) else clause
 
 
 def _promised(text: str) -> int | None:
@@ -680,17 +695,52 @@ def _promised(text: str) -> int | None:
     return cn_number(count.group(1)) if count else None
 
 
-def _industry_enumerations(text: str) -> list[Readings]:
-    """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column): every
-    enumeration of ≥ 2 short names (≤ 12 characters) — the judge tells industries from other lists."""
-    lists = []
+LIST_END = re.compile(rf"等?\s*({NUMERAL})\s*(?:条|个|大|项|类|种)")
+"""The count that closes an enumeration without a chain noun (…、检验检测服务业等21个产业…, …、新能源4个新兴产业)."""
+
+
+def _enumeration_clauses(text: str) -> list[tuple[str, int | None]]:
+    """The clauses of a sentence that may hold an enumeration, each with the count that closes it: cut at
+    clause punctuation, at a bracket the clause does not close (…完善(电子信息、航空4个新兴产业，…) and at the
+    count after the last item (…、检验检测服务业等21个产业规模实力强、产业链条完善 → the list ends at 等21个)."""
+    found = []
     for clause in re.split(r"[：:。；;！？，,]", text):
+        for part in _unbalanced_bracket_parts(clause):
+            first_item = part.find("、")
+            end = LIST_END.search(part, first_item) if first_item >= 0 else None
+            found.append((part[:end.start()], cn_number(end.group(1))) if end else (part, None))
+    return found
+
+
+def _unbalanced_bracket_parts(clause: str) -> list[str]:
+    """A clause split at the brackets it does not close or open itself; a bracket closed inside the clause
+    (高端精细化工(含生物制造)) stays in its item."""
+    cuts, opened = [], []
+    for i, ch in enumerate(clause):
+        if ch in "（(":
+            opened.append(i)
+        elif ch in "）)":
+            if opened:
+                opened.pop()
+            else:
+                cuts.append(i)
+    cuts = sorted(cuts + opened)
+    bounds = [-1, *cuts, len(clause)]
+    return [clause[a + 1:b] for a, b in zip(bounds, bounds[1:]) if clause[a + 1:b]]
+
+
+def _industry_enumerations(text: str) -> list[tuple[Readings, int | None]]:
+    """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column): every
+    enumeration of ≥ 2 short names (≤ 12 characters; an item's modifier clause ending in 的 not counted:
+    以甲为链主的肉食品加工) — the judge tells industries from other lists — with the count that closes it."""
+    lists = []
+    for clause, promised in _enumeration_clauses(text):
         if "、" not in clause:
             continue
         clause = LIST_TAIL.sub("", re.sub(rf"(?:{CHAIN_NOUN.pattern})$", "", LIST_VERBS.sub("", clause)))
         names = chain_list_readings(clause)
-        if len(names) >= 2 and all(len(whole) <= 12 for whole, _ in names):
-            lists.append(names)
+        if len(names) >= 2 and all(len(whole.rsplit("的", 1)[-1]) <= 12 for whole, _ in names):
+            lists.append((names, promised))
     return lists
 
 
@@ -785,7 +835,7 @@ def _named_chains(text: str) -> list[str]:
     → 纳米新材料), as written: unlike :func:`_chain_mentions`, no lexicon decides where the name starts."""
     names = []
     for anchor in CHAIN_NOUN.finditer(text):
-        if not ANCHOR_CONTINUES.match(text[anchor.end():]):
+        if not ANCHOR_CONTINUES.match(text[anchor.end():]) or text.startswith("链长", anchor.end()):
             prefix = text[max(0, anchor.start() - 16):anchor.start()]
             pieces = NAME_BOUNDARY.split(prefix)
             if len(pieces) == 1 and anchor.start() > 16:
