@@ -305,6 +305,7 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         for name in _named_chains(sentence.text):  # one chain named in prose (有色金属产业链链长…)
             offered.append(ChainList(region, [(name, (name,))], evidence, "mention", None,
                                      before.get(sentence.index, "")))
+    offered += _clause_series(doc, paragraphs, sentence_region, before)
     title = doc.meta.title or (paragraphs[0].text if paragraphs else "")
     if CUE.search(title) and paragraphs:  # a one-chain scheme names its chain in the title
         names = [name for _, name in _chain_mentions(title)]
@@ -324,6 +325,39 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
                                                                              {"总链长", "链长"} & d.roles.keys())]
     schemes += _comparison_table_schemes(doc)
     return schemes, [r for r in rows if r.region] + _rows_of_listed_chains(schemes, rows, doc.doc_id)
+
+
+CLAUSE_HEAD = re.compile(
+    r"^(?:其中|同时|此外|另外|[一二三四五六七八九十]是)?[，,]?\s*[“\"]?([^，,。；;、：:“”\"]{2,14}?)[”\"]?(?:产业链|产业集群|产业|链)"
+    r"(?=要|将|应|需|已|正|也|[\u4e00-\u9fff]{4}[，,。；;]|[\u4e00-\u9fff]{2}[\u4e00-\u9fff]{2}[\u4e00-\u9fff]{2}[，,。；;])")
+"""A clause that opens with a chain and goes on to say what it is to do (新能源产业要统筹…；人工智能链创新领先，…)."""
+SERIES_GAP = 2
+"""Clause heads at most this many sentences apart belong to one series."""
+
+
+def _clause_series(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_region, before: dict[int, str]
+                   ) -> list[ChainList]:
+    """A list written as a series of clauses, each opening with one chain (生命健康产业要…；新能源产业要…；…, or
+    one sentence per chain: 现代金融链扩容提质…。人工智能链创新领先…): the names of two or more such clauses
+    in nearby sentences are offered as one list."""
+    series: list[tuple[int, Sentence, list[str]]] = []  # (position, first sentence, names)
+    for position, sentence in enumerate(paragraphs):
+        clauses = re.split(r"[。；;]", strip_marker(sentence.text))
+        heads = [name for clause in clauses if (head := CLAUSE_HEAD.match(clause.strip()))
+                 and not MENTION_TAIL.search(head.group(1)) and (name := chain_name(head.group(1)))]
+        if not heads:
+            continue
+        if series and position - series[-1][0] <= SERIES_GAP:
+            series[-1] = (position, series[-1][1], unique([*series[-1][2], *heads]))
+        else:
+            series.append((position, sentence, unique(heads)))
+    lists = []
+    for _, first, names in series:
+        if len(names) >= 2:
+            items = [item for name in names for item in chain_list_readings(name)]
+            lists.append(ChainList(sentence_region.get(first.index, ""), items, _evidence(doc, first), "series", None,
+                                   before.get(first.index, "")))
+    return lists
 
 
 def _rows_of_listed_chains(schemes: list[ChainLeaderScheme], rows: list[ChainRow], doc_id: str) -> list[ChainRow]:
@@ -830,15 +864,19 @@ MENTION_TAIL = re.compile(r"(?:重点|标志性|战略性|新兴|支柱|主导|�
                           r"市级|省级|区级|县级|全)$")
 
 
+MENTION_WINDOW = 20
+"""How far back from 产业链 a prose mention's name may start (滚动功能部件及特色工业机器人 is 14 characters)."""
+
+
 def _named_chains(text: str) -> list[str]:
     """The words right before each 产业链/产业集群 back to the nearest verb or punctuation (纳米新材料产业链
     → 纳米新材料), as written: unlike :func:`_chain_mentions`, no lexicon decides where the name starts."""
     names = []
     for anchor in CHAIN_NOUN.finditer(text):
         if not ANCHOR_CONTINUES.match(text[anchor.end():]) or text.startswith("链长", anchor.end()):
-            prefix = text[max(0, anchor.start() - 16):anchor.start()]
+            prefix = text[max(0, anchor.start() - MENTION_WINDOW):anchor.start()]
             pieces = NAME_BOUNDARY.split(prefix)
-            if len(pieces) == 1 and anchor.start() > 16:
+            if len(pieces) == 1 and anchor.start() > MENTION_WINDOW:
                 continue  # no boundary in sight: where the name starts is unknown
             if MENTION_TAIL.search(pieces[-1]):
                 continue  # 重点产业链, 部分产业链, 工业新兴优势产业链: a kind of chain, not one chain
