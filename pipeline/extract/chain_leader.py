@@ -30,7 +30,7 @@ from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_featu
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
-from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
+from pipeline.extract.text import (NUMERAL, chain_key, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
                                    normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
@@ -123,13 +123,19 @@ class _Draft:
         known_share = known_industry_share([name for _, parts in readings for name in parts])
         whole_fits = promised is not None and promised == len(readings) != size  # 等8条: 8 items as written
         counted_list = promised is not None and promised in (len(readings), size)
+        fit = "" if promised is None else "written" if promised == len(readings) else "split" if promised == size else ""
         picked: list[tuple[str, float, str]] = []  # (kept reading or '', probability, the item as written)
         position = 0
-        for whole, parts in readings:
-            chosen = [(*self._best_reading(name, source, evidence.text, size, position + i, promised, known_share),
-                       name) for i, name in enumerate(parts)]
+        for index, (whole, parts) in enumerate(readings):
+            # where a joined item stands: 和 in the list's last item often closes the list (A、B和C), inside it
+            # rarely does (A、B和C、D: one item B和C)
+            place = "last" if index == len(readings) - 1 else "inner"
+            joint = (f"half_{place}", f"half_fit_{fit}") if len(parts) > 1 else ()
+            chosen = [(*self._best_reading(name, source, evidence.text, size, position + i, promised, known_share,
+                                           joint), name) for i, name in enumerate(parts)]
             if len(parts) > 1:
-                joined = self._best_reading(whole, source, evidence.text, size, position, promised, known_share)
+                joined = self._best_reading(whole, source, evidence.text, size, position, promised, known_share,
+                                            (f"whole_{place}", f"whole_fit_{fit}"))
                 if self.judge.models and joined[0] and (whole_fits or joined[1] >= max(p for _, p, _ in chosen)):
                     chosen = [(*joined, whole)]
                 elif whole_fits:
@@ -145,13 +151,15 @@ class _Draft:
             self.cite("key_chains", evidence)
 
     def _best_reading(self, name: str, source: str, sentence: str, size: int, position: int, promised: int | None,
-                      known_share: float) -> tuple[str, float]:
-        """The judge's most probable reading of a name that it keeps ('' when it keeps none), with its probability."""
+                      known_share: float, joint: tuple[str, ...] = ()) -> tuple[str, float]:
+        """The judge's most probable reading of a name that it keeps ('' when it keeps none), with its probability.
+        ``joint``: how the name relates to a joined item (a half of it, or the item whole; where it stands; whether
+        the list's count fits the items as written or as split)."""
         best, best_probability = "", -1.0
         for variant, dropped in _name_variants(name):
             if is_function_word(variant):
                 continue
-            features = chain_features(variant, source, sentence, size, position, promised, dropped, known_share)
+            features = chain_features(variant, source, sentence, size, position, promised, dropped, known_share, joint)
             probability = self.judge.probability("chain", features)
             if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
                 best, best_probability = variant, probability
@@ -263,6 +271,10 @@ def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge
     scored = [lst for lst in offered if not lst.structural and lst.names()]
     shares = {id(lst): known_industry_share(lst.names()) for lst in scored}
     best = max((share for lst in scored if len(lst.names()) > 1 for share in [shares[id(lst)]]), default=0.0)
+    sentences_naming: dict[str, set[int | None]] = {}  # a chain named in several sentences is the text's subject
+    for lst in scored:
+        for name in lst.names():
+            sentences_naming.setdefault(chain_key(name), set()).add(lst.evidence.sentence)
     for chain_list in offered:
         target = draft(chain_list.region)
         if chain_list.structural:
@@ -276,7 +288,8 @@ def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge
         features = chain_list_features(chain_list.names(), chain_list.source, chain_list.evidence.text,
                                        chain_list.before, chain_list.promised, distance, shares[id(chain_list)],
                                        best > 0 and shares[id(chain_list)] == best, len(scored),
-                                       chain_list.source == "title")
+                                       chain_list.source == "title",
+                                       sum(len(sentences_naming[chain_key(n)]) > 1 for n in chain_list.names()))
         text = "；".join(whole for whole, _ in chain_list.items)
         if judge.keep("chain_list", text, features, chain_list.region):
             target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised)
