@@ -120,7 +120,6 @@ class _Draft:
         often sticks to its first item); the most probable reading above the threshold wins."""
         readings = [(item, (item,)) if isinstance(item, str) else item for item in items]
         size = sum(len(parts) for _, parts in readings)
-        known_share = known_industry_share([name for _, parts in readings for name in parts])
         whole_fits = promised is not None and promised == len(readings) != size  # 等8条: 8 items as written
         counted_list = promised is not None and promised in (len(readings), size)
         fit = "" if promised is None else "written" if promised == len(readings) else "split" if promised == size else ""
@@ -131,10 +130,10 @@ class _Draft:
             # rarely does (A、B和C、D: one item B和C)
             place = "last" if index == len(readings) - 1 else "inner"
             joint = (f"half_{place}", f"half_fit_{fit}") if len(parts) > 1 else ()
-            chosen = [(*self._best_reading(name, source, evidence.text, size, position + i, promised, known_share,
-                                           joint), name) for i, name in enumerate(parts)]
+            chosen = [(*self._best_reading(name, source, evidence.text, size, position + i, promised, joint), name)
+                      for i, name in enumerate(parts)]
             if len(parts) > 1:
-                joined = self._best_reading(whole, source, evidence.text, size, position, promised, known_share,
+                joined = self._best_reading(whole, source, evidence.text, size, position, promised,
                                             (f"whole_{place}", f"whole_fit_{fit}"))
                 if self.judge.models and joined[0] and (whole_fits or joined[1] >= max(p for _, p, _ in chosen)):
                     chosen = [(*joined, whole)]
@@ -151,7 +150,7 @@ class _Draft:
             self.cite("key_chains", evidence)
 
     def _best_reading(self, name: str, source: str, sentence: str, size: int, position: int, promised: int | None,
-                      known_share: float, joint: tuple[str, ...] = ()) -> tuple[str, float]:
+                      joint: tuple[str, ...] = ()) -> tuple[str, float]:
         """The judge's most probable reading of a name that it keeps ('' when it keeps none), with its probability.
         ``joint``: how the name relates to a joined item (a half of it, or the item whole; where it stands; whether
         the list's count fits the items as written or as split)."""
@@ -159,7 +158,7 @@ class _Draft:
         for variant, dropped in _name_variants(name):
             if is_function_word(variant):
                 continue
-            features = chain_features(variant, source, sentence, size, position, promised, dropped, known_share, joint)
+            features = chain_features(variant, source, sentence, size, position, promised, dropped, joint)
             probability = self.judge.probability("chain", features)
             if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
                 best, best_probability = variant, probability

@@ -124,8 +124,7 @@ def character_features(text: str, prefix: str = "", characters: bool = True) -> 
 
 
 def chain_features(name: str, source: str, sentence: str, list_size: int, position: int,
-                   promised: int | None, dropped: str = "", known_share: float = 0.0,
-                   joint: tuple[str, ...] = ()) -> Features:
+                   promised: int | None, dropped: str = "", joint: tuple[str, ...] = ()) -> Features:
     """A key-chain candidate: the name, how it was found (``source``), the list it came from, its sentence,
     the words dropped before it when it is a shortened reading of a list item, and (``joint``) for a list item
     joined by 和/以及 whether this is a half or the item whole, where the item stands in the list, and whether
@@ -144,7 +143,6 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
             features["dropped_verb"] = 1.0
     if list_size > 1:
         features["list_first" if position == 0 else "list_last" if position == list_size - 1 else "list_middle"] = 1.0
-        features[f"list_known{_bucket(int(known_share * 10), (0, 2, 4, 7))}"] = 1.0
     if promised is not None:
         features["count_agrees" if promised == list_size else "count_disagrees"] = 1.0
     for cue, pattern in (("cue_chain_leader", r"链长|链主"), ("cue_focus", r"聚焦|围绕|重点|主导|支柱|标志性"),
