@@ -30,7 +30,7 @@ from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_featu
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
-from pipeline.extract.text import (NUMERAL, chain_key, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
+from pipeline.extract.text import (NUMERAL, chain_key, chain_name, cn_number, region_alias_pattern, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
                                    normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
@@ -67,7 +67,7 @@ LIST_VERBS = re.compile(r"^.*?(?:聚焦|围绕|重点发展|重点培育|发展�
                         r"推进|构建|做强|做大|涉及|覆盖|针对|形成|布局|遴选|筛选|建立)")
 LIST_TAIL = re.compile(rf"等?(?:{NUMERAL})?(?:条|个|大|项)?(?:重点|标志性|战略性|新兴|支柱|主导|优势|特色|先进|现代|未来|"
                        rf"制造业|产业|传统|核心|关键|市级|省级|区级)*$")
-NAME_BOUNDARY = re.compile(r"[\s，。；、：:（）()“”\"]|由|的|为|在|对|将|把|担任|任|是|推动|打造|聚焦|围绕|建设|培育|壮大|做强|"
+NAME_BOUNDARY = re.compile(r"[\s，。；、：:（）()“”\"《》]|由|的|为|在|对|将|把|担任|任|是|推动|打造|聚焦|围绕|建设|培育|壮大|做强|"
                            r"做大|实施|负责|联系|牵头|分管|各条|每条|该")
 LABELLED_FIELD = re.compile(r"^\s*(?:副?链长|链主(?:企业|单位)?|牵头(?:单位|部门)|责任单位)\s*[：:]")
 ANCHOR_CONTINUES = re.compile(r"^(?:图谱|清单|地图|链长制|供应链|创新链|上下游|现代化|韧性|安全|协同|发展水平)")
@@ -169,14 +169,23 @@ LEAD_IN_WORD = re.compile(rf"^(?:{VERBS.pattern}|[了出在对以将把向从由
 """Words that open a clause rather than a name: verbs, function words, scope words (全市, 大力发展, 了…)."""
 
 
+PLACE_INSIDE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|园区|工业园)")
+"""A development zone or park written before a chain's name (武义经济开发区电动工具)."""
+
+
 def _name_variants(name: str) -> list[tuple[str, str]]:
     """(reading, words dropped before it): the name, then the name without its first one to three jieba words
-    when those are lead-in words (大力发展现代家纺 → 现代家纺; 纳米新材料 stays whole), or without a modifier
-    clause ending in 的 (以甲为链主的肉食品加工 → 肉食品加工)."""
+    when those are lead-in words (大力发展现代家纺 → 现代家纺; 纳米新材料 stays whole), without a modifier
+    clause ending in 的 (以甲为链主的肉食品加工 → 肉食品加工), or without what precedes a place named inside it
+    (受益于吉安电子信息 → 电子信息, 武义经济开发区电动工具 → 电动工具)."""
     words = tokenize(name)
     variants = [(name, "")]
-    if "的" in name[1:-2] and (rest := chain_name(name.rsplit("的", 1)[1])):
-        variants.append((rest, name.rsplit("的", 1)[0] + "的"))
+    cuts = [name.rsplit("的", 1)[0] + "的"] if "的" in name[1:-2] else []
+    cuts += [name[:m.end()] for m in (*region_alias_pattern().finditer(name), *PLACE_INSIDE.finditer(name))
+             if 0 < m.end() < len(name) - 1]
+    for dropped in cuts:
+        if (rest := chain_name(name[len(dropped):])) and all(rest != known for known, _ in variants):
+            variants.append((rest, dropped))
     for cut in range(1, min(3, len(words) - 1) + 1):
         dropped = "".join(words[:cut])
         if not LEAD_IN_WORD.match(dropped):
@@ -185,6 +194,20 @@ def _name_variants(name: str) -> list[tuple[str, str]]:
         if rest and all(rest != known for known, _ in variants):
             variants.append((rest, dropped))
     return variants
+
+
+def _mention_name(piece: str) -> str:
+    """A prose mention's chain name: the words before 产业链 as written, or, when a lead-in verb makes them no
+    name (推进有色金属), without their first lead-in words."""
+    if name := chain_name(strip_marker(piece)):
+        return name
+    words = tokenize(piece)
+    for cut in range(1, min(3, len(words) - 1) + 1):
+        if not LEAD_IN_WORD.match("".join(words[:cut])):
+            break
+        if name := chain_name("".join(words[cut:])):
+            return name
+    return ""
 
 
 def has_cue(doc: SegmentedDocument) -> bool:
@@ -892,7 +915,7 @@ def _named_chains(text: str) -> list[str]:
                 continue  # no boundary in sight: where the name starts is unknown
             if MENTION_TAIL.search(pieces[-1]):
                 continue  # 重点产业链, 部分产业链, 工业新兴优势产业链: a kind of chain, not one chain
-            if name := chain_name(strip_marker(pieces[-1])):
+            if name := _mention_name(pieces[-1]):
                 names.append(name)
     return unique(names)
 
