@@ -730,7 +730,7 @@ def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
         lead = None if continues else re.match(
             r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
-            body = re.split(r"[。；;）)]", after[lead.end():])[0]
+            body = next(iter(_unbalanced_bracket_parts(re.split(r"[。；;]", after[lead.end():])[0])), "")
             names, source, promised = chain_list_readings(body), "after_chain_noun", _promised(text[:anchor.start()])
         else:
             clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
