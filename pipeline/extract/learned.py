@@ -123,6 +123,13 @@ def character_features(text: str, prefix: str = "", characters: bool = True) -> 
     return features
 
 
+def whole_line(sentence: str) -> bool:
+    """The sentence is an enumeration and nothing else (a table cell or a list line read as prose:
+    甲、乙、丙等): no clause punctuation, no verb, at most a closing 等 or count."""
+    return "、" in sentence and not re.search(r"[，,；;：:。！？]|(?<=.)\s", sentence.strip().rstrip("。；;")) \
+        and not VERBS.search(sentence)
+
+
 def chain_features(name: str, source: str, sentence: str, list_size: int, position: int,
                    promised: int | None, dropped: str = "", joint: tuple[str, ...] = ()) -> Features:
     """A key-chain candidate: the name, how it was found (``source``), the list it came from, its sentence,
@@ -145,6 +152,8 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
         features["list_first" if position == 0 else "list_last" if position == list_size - 1 else "list_middle"] = 1.0
     if promised is not None:
         features["count_agrees" if promised == list_size else "count_disagrees"] = 1.0
+    if list_size > 1 and whole_line(sentence):
+        features["whole_line"] = 1.0
     for cue, pattern in (("cue_chain_leader", r"链长|链主"), ("cue_focus", r"聚焦|围绕|重点|主导|支柱|标志性"),
                          ("cue_figures", r"亿元|万元|%|增长|同比"), ("cue_meeting", r"会议|调度会|座谈会|出席|主持")):
         if re.search(pattern, sentence):
@@ -207,10 +216,11 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
         "function": sum(is_function_word(n) for n in names),
         "person": sum(bool(TITLE_TAIL.search(n) or ORGANISATION_TAIL.search(n)) for n in names),
         "policy": sum(bool(POLICY_AREAS.match(n)) for n in names),
-        "repeated": repeated,
     }
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7, 9))}"] = 1.0
+    if repeated:
+        features[f"repeated{_bucket(int(10 * repeated / size), (4, 7, 9))}"] = 1.0
     if distance is None:
         features["no_mechanism"] = 1.0
     else:
@@ -218,6 +228,8 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
                                  "near" if distance <= 2 else "after" if distance <= 6 else "far")] = 1.0
     if best_known and size > 1:
         features["best_known_in_doc"] = 1.0
+    if size > 1 and whole_line(sentence):
+        features["whole_line"] = 1.0
     if after := _after_list(names[-1] if names else "", sentence):
         features["after:" + after] = 1.0
     if in_title:
