@@ -363,9 +363,10 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
 
 
 CLAUSE_HEAD = re.compile(
-    r"^(?:其中|同时|此外|另外|[一二三四五六七八九十]是)?[，,]?\s*[“\"]?([^，,。；;、：:“”\"]{2,14}?)[”\"]?(?:产业链|产业集群|产业|链)"
-    r"(?=要|将|应|需|已|正|也|[\u4e00-\u9fff]{4}[，,。；;]|[\u4e00-\u9fff]{2}[\u4e00-\u9fff]{2}[\u4e00-\u9fff]{2}[，,。；;])")
-"""A clause that opens with a chain and goes on to say what it is to do (新能源产业要统筹…；人工智能链创新领先，…)."""
+    r"^(?:[^，,。；;“”\"]{1,6}[，,])?\s*[“\"]?([^，,。；;、：:“”\"]{2,14}?)[”\"]?(?:产业链|产业集群|产业|链)"
+    r"(?=要|将|应|需|已|正|也|[\u4e00-\u9fff]{4}(?:[\u4e00-\u9fff]{2})?[，,。；;])")
+"""A clause that opens with a chain, after at most a short lead-in (其中，会议要求，), and goes on to say what it is
+to do (新能源产业要统筹…；人工智能链创新领先，…)."""
 SERIES_GAP = 2
 """Clause heads at most this many sentences apart belong to one series."""
 

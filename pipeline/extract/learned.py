@@ -125,9 +125,10 @@ def character_features(text: str, prefix: str = "", characters: bool = True) -> 
 
 def whole_line(sentence: str) -> bool:
     """The sentence is an enumeration and nothing else (a table cell or a list line read as prose:
-    甲、乙、丙等): no clause punctuation, no verb, at most a closing 等 or count."""
-    return "、" in sentence and not re.search(r"[，,；;：:。！？]|(?<=.)\s", sentence.strip().rstrip("。；;")) \
-        and not VERBS.search(sentence)
+    甲、乙、丙等): short items between 、, no clause punctuation, no lead-in verb, at most a closing 等."""
+    items = re.sub(r"[等。；;\s]+$", "", sentence.strip()).split("、")
+    return len(items) >= 2 and not VERBS.search(items[0]) and all(
+        0 < len(item) <= 12 and not re.search(r"[，,；;：:。！？等]", item) for item in items)
 
 
 def chain_features(name: str, source: str, sentence: str, list_size: int, position: int,
