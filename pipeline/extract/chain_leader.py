@@ -725,7 +725,7 @@ def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
     as (how it was found, names, the count the text promises: 十大 → 10).  What follows the anchor (产业链现代化,
     产业链链长制) only matters to a list after it: the names before it are chains whatever the sentence goes on to say."""
     lists: list[tuple[str, Readings, int | None]] = []
-    for anchor in CHAIN_NOUN.finditer(text):
+    for anchor in LIST_ANCHOR.finditer(text):
         after = text[anchor.end():]
         continues = ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after)
         lead = None if continues else re.match(
@@ -747,6 +747,8 @@ def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
                     if all(names != known for _, known, _ in lists)]
 
 
+LIST_ANCHOR = re.compile(rf"{CHAIN_NOUN.pattern}|链条")
+"""What a chain list may be anchored on: a chain noun, or 链条 alone (…等9条区级核心链条)."""
 COUNT_TAIL = re.compile(rf"等\s*(?:{NUMERAL})\s*(?:条|个|大|项|类|种)[^、，。；]*$")
 OTHER_LIST_BEFORE = re.compile(rf"^.*(?:{CHAIN_NOUN.pattern})(?:以及|和|及|与|、)")
 """A clause holding two lists, the first closed by its own chain noun (…7大产业集群和A、B等12个产业链)."""
