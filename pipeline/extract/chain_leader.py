@@ -10,8 +10,10 @@ What a scheme row holds, and where each part is read from:
   items (一位省领导、一个牵头部门、一套支持政策) in a chain-leader sentence.
   The slogan's numeral is checked against the number of components.
 * key_chains — enumerations anchored on 产业链/产业集群 (“聚焦A、B等十大产业链”,
-  “重点产业链包括：A、B”), numbered items whose heading is a chain, chain tables,
-  and chains that prose gives a 链长/链主 to.
+  “重点产业链包括：A、B”) or on none (重点发展A、B、C), series of clauses each opening
+  with a chain (A产业要…；B产业要…), numbered items whose heading is a chain, chain
+  tables, chains that prose names or gives a 链长/链主 to; the learned scorer keeps the
+  scheme's lists and, within them, the names (:func:`_keep_chain_lists`).
 * roles — 总链长/链长/链长办/工作专班 holders (:mod:`pipeline.extract.roles`) not tied to one chain.
 
 A document only yields schemes when it states the mechanism (链长制, 总链长,
