@@ -32,7 +32,7 @@ from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_featu
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import ROLE_FIELDS, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
-from pipeline.extract.text import (NUMERAL, chain_key, chain_name, cn_number, region_alias_pattern, drop_joined, drop_near_duplicates, heading_of, industry_names,
+from pipeline.extract.text import (NUMERAL, chain_name, cn_number, region_alias_pattern, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
                                    normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
@@ -288,17 +288,14 @@ class ChainList:
         return [name for _, parts in self.items for name in parts]
 
 
-def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge, draft) -> None:
+def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge, draft, texts: list[str]) -> None:
     """Two levels: the list scorer decides which lists are the scheme's chain lists (lead-in cues, stated
     count, how chain-like the items are, position against the mechanism, rank among the document's lists),
     then the item scorer keeps names within the kept lists (:meth:`_Draft.add_chains`)."""
     scored = [lst for lst in offered if not lst.structural and lst.names()]
     shares = {id(lst): known_industry_share(lst.names()) for lst in scored}
     best = max((share for lst in scored if len(lst.names()) > 1 for share in [shares[id(lst)]]), default=0.0)
-    sentences_naming: dict[str, set[int | None]] = {}  # a chain named in several sentences is the text's subject
-    for lst in scored:
-        for name in lst.names():
-            sentences_naming.setdefault(chain_key(name), set()).add(lst.evidence.sentence)
+    named_in = {name: sum(name in text for text in texts) for lst in scored for name in lst.names()}
     for chain_list in offered:
         target = draft(chain_list.region)
         if chain_list.structural:
@@ -313,7 +310,7 @@ def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge
                                        chain_list.before, chain_list.promised, distance, shares[id(chain_list)],
                                        best > 0 and shares[id(chain_list)] == best, len(scored),
                                        chain_list.source == "title",
-                                       sum(len(sentences_naming[chain_key(n)]) > 1 for n in chain_list.names()))
+                                       sum(named_in[n] > 1 for n in chain_list.names()))
         text = "；".join(whole for whole, _ in chain_list.items)
         if judge.keep("chain_list", text, features, chain_list.region):
             target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised)
@@ -355,7 +352,7 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         offered.append(ChainList(row.region, [(row.chain, (row.chain,))], row.evidence, source, None,
                                  before.get(row.evidence.sentence, ""), structural=source == "table"))
     cue_at = next((s.index for s in paragraphs if CUE.search(s.text)), None)
-    _keep_chain_lists(offered, cue_at, judge, draft)
+    _keep_chain_lists(offered, cue_at, judge, draft, [s.text for s in paragraphs])
     _attach_to_one_chain(item_rows, unattached, doc, draft)
     rows = [row for row in [*item_rows.values(), *table_rows] if row.chain in draft(row.region).chains]
     schemes = [_freeze(d, doc.doc_id) for d in drafts.values() if d.region and (d.concept or d.model or d.chains or
