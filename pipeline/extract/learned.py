@@ -136,7 +136,8 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
     """A key-chain candidate: the name, how it was found (``source``), the list it came from, its sentence,
     the words dropped before it when it is a shortened reading of a list item, and (``joint``) for a list item
     joined by 和/以及 whether this is a half or the item whole, where the item stands in the list, and whether
-    the list's stated count fits the items as written or as split."""
+    the list's stated count fits the items as written or as split.  How much of the list the lexicon knows is
+    the list scorer's feature only: here it made the scorer drop every item of a kept list of unlisted names."""
     features = character_features(name) | tag_features(name)
     features.update({"joint:" + flag: 1.0 for flag in joint})
     features.update({"source:" + source: 1.0, f"list{_bucket(list_size, (1, 2, 3, 5, 8, 12))}": 1.0})
@@ -196,8 +197,8 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
     """A candidate chain list as a whole: how it was found, its lead-in cues (its sentence and the one
     before), its stated count against its items, how many items look like chain names (known industries,
     short noun phrases, written with 产业链/链 after them, named in other sentences of the document too:
-    ``repeated`` items) or like areas of policy, what follows the list, where it stands against
-    the first statement of the mechanism, and how it compares with the document's other lists."""
+    ``repeated`` items) or like areas of policy, what follows the list, whether it is a line of its own, where it
+    stands against the first statement of the mechanism, and how it compares with the document's other lists."""
     size = len(names)
     features: Features = {"source:" + source: 1.0, f"list{_bucket(size, (1, 2, 3, 5, 8, 12))}": 1.0,
                           f"known{_bucket(int(known_share * 10), (0, 2, 4, 7))}": 1.0,
