@@ -205,9 +205,9 @@ def test_variants_table_and_chain_rows(variants):
     score = score_tables(schemes, FIXTURES / "expected_variants_table.csv")
     assert score.f1 >= 0.95, score.errors
     found, expected = _chain_rows(variants), _expected_chain_rows("expected_variants_chains.csv")
-    # The learned scorer misses one listed name, 先进装备制造 (jieba tags 制造 a verb; probability 0.38):
-    # every row it gives is right, and all but that one are found.
-    assert found.items() <= expected.items() and set(expected) - set(found) == {("贵州省", "先进装备制造")}
+    # Every row the learned scorer gives is right; it may miss one listed name (先进装备制造: jieba tags 制造 a
+    # verb, and the name sits near the threshold — missed by some retrainings, found by the current one).
+    assert found.items() <= expected.items() and set(expected) - set(found) <= {("贵州省", "先进装备制造")}
 
 
 @pytest.mark.parametrize(("doc_id", "region"), [

@@ -10,8 +10,10 @@ What a scheme row holds, and where each part is read from:
   items (一位省领导、一个牵头部门、一套支持政策) in a chain-leader sentence.
   The slogan's numeral is checked against the number of components.
 * key_chains — enumerations anchored on 产业链/产业集群 (“聚焦A、B等十大产业链”,
-  “重点产业链包括：A、B”), numbered items whose heading is a chain, chain tables,
-  and chains that prose gives a 链长/链主 to.
+  “重点产业链包括：A、B”) or on none (重点发展A、B、C), series of clauses each opening
+  with a chain (A产业要…；B产业要…), numbered items whose heading is a chain, chain
+  tables, chains that prose names or gives a 链长/链主 to; the learned scorer keeps the
+  scheme's lists and, within them, the names (:func:`_keep_chain_lists`).
 * roles — 总链长/链长/链长办/工作专班 holders (:mod:`pipeline.extract.roles`) not tied to one kept chain, and 链主/牵头单位
   of chains the text does not name or the scorer did not keep (several holders of one role joined with 、).
 
@@ -31,7 +33,7 @@ from pipeline.extract.learned import VERBS, Judge, is_function_word, word_tag, c
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import OFFICE, ROLE_FIELDS, SERVES, RoleClaim, role_claims
 from pipeline.vocabulary import MODE_CUES
-from pipeline.extract.text import (NUMERAL, chain_name, cn_number, drop_joined, drop_near_duplicates, heading_of, industry_names,
+from pipeline.extract.text import (NUMERAL, chain_name, cn_number, region_alias_pattern, drop_joined, drop_near_duplicates, heading_of, industry_names,
                                    item_marker, known_industry_share, marker_style, outranks, normalise_chain,
                                    normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
                                    trim_to_count, unique, unquote)
@@ -70,7 +72,7 @@ LIST_VERBS = re.compile(r"^.*?(?:聚焦|围绕|重点发展|重点培育|发展�
                         r"推进|构建|做强|做大|涉及|覆盖|针对|形成|布局|遴选|筛选|建立)")
 LIST_TAIL = re.compile(rf"等?(?:{NUMERAL})?(?:条|个|大|项)?(?:重点|标志性|战略性|新兴|支柱|主导|优势|特色|先进|现代|未来|"
                        rf"制造业|产业|传统|核心|关键|市级|省级|区级)*$")
-NAME_BOUNDARY = re.compile(r"[\s，。；、：:（）()“”\"]|由|的|为|在|对|将|把|担任|任|是|推动|打造|聚焦|围绕|建设|培育|壮大|做强|"
+NAME_BOUNDARY = re.compile(r"[\s，。；、：:（）()“”\"《》]|由|的|为|在|对|将|把|担任|任|是|推动|打造|聚焦|围绕|建设|培育|壮大|做强|"
                            r"做大|实施|负责|联系|牵头|分管|各条|每条|该")
 LABELLED_FIELD = re.compile(r"^\s*(?:副?链长|链主(?:企业|单位)?|牵头(?:单位|部门)|责任单位)\s*[：:]")
 ANCHOR_CONTINUES = re.compile(r"^(?:图谱|清单|地图|链长制|供应链|创新链|上下游|现代化|韧性|安全|协同|发展水平)")
@@ -123,16 +125,21 @@ class _Draft:
         often sticks to its first item); the most probable reading above the threshold wins."""
         readings = [(item, (item,)) if isinstance(item, str) else item for item in items]
         size = sum(len(parts) for _, parts in readings)
-        known_share = known_industry_share([name for _, parts in readings for name in parts])
         whole_fits = promised is not None and promised == len(readings) != size  # 等8条: 8 items as written
         counted_list = promised is not None and promised in (len(readings), size)
+        fit = "" if promised is None else "written" if promised == len(readings) else "split" if promised == size else ""
         picked: list[tuple[str, float, str]] = []  # (kept reading or '', probability, the item as written)
         position = 0
-        for whole, parts in readings:
-            chosen = [(*self._best_reading(name, source, evidence.text, size, position + i, promised, known_share),
-                       name) for i, name in enumerate(parts)]
+        for index, (whole, parts) in enumerate(readings):
+            # where a joined item stands: 和 in the list's last item often closes the list (A、B和C), inside it
+            # rarely does (A、B和C、D: one item B和C)
+            place = "last" if index == len(readings) - 1 else "inner"
+            joint = (f"half_{place}", f"half_fit_{fit}") if len(parts) > 1 else ()
+            chosen = [(*self._best_reading(name, source, evidence.text, size, position + i, promised, joint), name)
+                      for i, name in enumerate(parts)]
             if len(parts) > 1:
-                joined = self._best_reading(whole, source, evidence.text, size, position, promised, known_share)
+                joined = self._best_reading(whole, source, evidence.text, size, position, promised,
+                                            (f"whole_{place}", f"whole_fit_{fit}"))
                 if self.judge.models and joined[0] and (whole_fits or joined[1] >= max(p for _, p, _ in chosen)):
                     chosen = [(*joined, whole)]
                 elif whole_fits:
@@ -148,13 +155,15 @@ class _Draft:
             self.cite("key_chains", evidence)
 
     def _best_reading(self, name: str, source: str, sentence: str, size: int, position: int, promised: int | None,
-                      known_share: float) -> tuple[str, float]:
-        """The judge's most probable reading of a name that it keeps ('' when it keeps none), with its probability."""
+                      joint: tuple[str, ...] = ()) -> tuple[str, float]:
+        """The judge's most probable reading of a name that it keeps ('' when it keeps none), with its probability.
+        ``joint``: how the name relates to a joined item (a half of it, or the item whole; where it stands; whether
+        the list's count fits the items as written or as split)."""
         best, best_probability = "", -1.0
         for variant, dropped in _name_variants(name):
             if is_function_word(variant):
                 continue
-            features = chain_features(variant, source, sentence, size, position, promised, dropped, known_share)
+            features = chain_features(variant, source, sentence, size, position, promised, dropped, joint)
             probability = self.judge.probability("chain", features)
             if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
                 best, best_probability = variant, probability
@@ -165,11 +174,23 @@ LEAD_IN_WORD = re.compile(rf"^(?:{VERBS.pattern}|[了出在对以将把向从由
 """Words that open a clause rather than a name: verbs, function words, scope words (全市, 大力发展, 了…)."""
 
 
+PLACE_INSIDE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|园区|工业园)")
+"""A development zone or park written before a chain's name (武义经济开发区电动工具)."""
+
+
 def _name_variants(name: str) -> list[tuple[str, str]]:
     """(reading, words dropped before it): the name, then the name without its first one to three jieba words
-    when those are lead-in words (大力发展现代家纺 → 现代家纺; 纳米新材料 stays whole)."""
+    when those are lead-in words (大力发展现代家纺 → 现代家纺; 纳米新材料 stays whole), without a modifier
+    clause ending in 的 (以甲为链主的肉食品加工 → 肉食品加工), or without what precedes a place named inside it
+    (受益于吉安电子信息 → 电子信息, 武义经济开发区电动工具 → 电动工具)."""
     words = tokenize(name)
     variants = [(name, "")]
+    cuts = [name.rsplit("的", 1)[0] + "的"] if "的" in name[1:-2] else []
+    cuts += [name[:m.end()] for m in (*region_alias_pattern().finditer(name), *PLACE_INSIDE.finditer(name))
+             if 0 < m.end() < len(name) - 1]
+    for dropped in cuts:
+        if (rest := chain_name(name[len(dropped):])) and all(rest != known for known, _ in variants):
+            variants.append((rest, dropped))
     for cut in range(1, min(3, len(words) - 1) + 1):
         dropped = "".join(words[:cut])
         if not LEAD_IN_WORD.match(dropped):
@@ -178,6 +199,20 @@ def _name_variants(name: str) -> list[tuple[str, str]]:
         if rest and all(rest != known for known, _ in variants):
             variants.append((rest, dropped))
     return variants
+
+
+def _mention_name(piece: str) -> str:
+    """A prose mention's chain name: the words before 产业链 as written, or, when a lead-in verb makes them no
+    name (推进有色金属), without their first lead-in words."""
+    if name := chain_name(strip_marker(piece)):
+        return name
+    words = tokenize(piece)
+    for cut in range(1, min(3, len(words) - 1) + 1):
+        if not LEAD_IN_WORD.match("".join(words[:cut])):
+            break
+        if name := chain_name("".join(words[cut:])):
+            return name
+    return ""
 
 
 def has_cue(doc: SegmentedDocument) -> bool:
@@ -256,13 +291,14 @@ class ChainList:
         return [name for _, parts in self.items for name in parts]
 
 
-def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge, draft) -> None:
+def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge, draft, texts: list[str]) -> None:
     """Two levels: the list scorer decides which lists are the scheme's chain lists (lead-in cues, stated
     count, how chain-like the items are, position against the mechanism, rank among the document's lists),
     then the item scorer keeps names within the kept lists (:meth:`_Draft.add_chains`)."""
     scored = [lst for lst in offered if not lst.structural and lst.names()]
     shares = {id(lst): known_industry_share(lst.names()) for lst in scored}
     best = max((share for lst in scored if len(lst.names()) > 1 for share in [shares[id(lst)]]), default=0.0)
+    named_in = {name: sum(name in text for text in texts) for lst in scored for name in lst.names()}
     for chain_list in offered:
         target = draft(chain_list.region)
         if chain_list.structural:
@@ -276,7 +312,8 @@ def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge
         features = chain_list_features(chain_list.names(), chain_list.source, chain_list.evidence.text,
                                        chain_list.before, chain_list.promised, distance, shares[id(chain_list)],
                                        best > 0 and shares[id(chain_list)] == best, len(scored),
-                                       chain_list.source == "title")
+                                       chain_list.source == "title",
+                                       sum(named_in[n] > 1 for n in chain_list.names()))
         text = "；".join(whole for whole, _ in chain_list.items)
         if judge.keep("chain_list", text, features, chain_list.region):
             target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised)
@@ -305,6 +342,7 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         for name in _named_chains(sentence.text):  # one chain named in prose (有色金属产业链链长…)
             offered.append(ChainList(region, [(name, (name,))], evidence, "mention", None,
                                      before.get(sentence.index, "")))
+    offered += _clause_series(doc, paragraphs, sentence_region, before)
     title = doc.meta.title or (paragraphs[0].text if paragraphs else "")
     if CUE.search(title) and paragraphs:  # a one-chain scheme names its chain in the title
         names = [name for _, name in _chain_mentions(title)]
@@ -317,7 +355,7 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         offered.append(ChainList(row.region, [(row.chain, (row.chain,))], row.evidence, source, None,
                                  before.get(row.evidence.sentence, ""), structural=source == "table"))
     cue_at = next((s.index for s in paragraphs if CUE.search(s.text)), None)
-    _keep_chain_lists(offered, cue_at, judge, draft)
+    _keep_chain_lists(offered, cue_at, judge, draft, [s.text for s in paragraphs])
     _attach_to_one_chain(item_rows, unattached, doc, draft)
     _holders_of_dropped_rows(list(item_rows.values()), draft)
     rows = [row for row in [*item_rows.values(), *table_rows] if row.chain in draft(row.region).chains]
@@ -325,6 +363,40 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
                                                                              d.roles)]
     schemes += _comparison_table_schemes(doc)
     return schemes, [r for r in rows if r.region] + _rows_of_listed_chains(schemes, rows, doc.doc_id)
+
+
+CLAUSE_HEAD = re.compile(
+    r"^(?:[^，,。；;“”\"]{1,6}[，,])?\s*[“\"]?([^，,。；;、：:“”\"]{2,14}?)[”\"]?(?:产业链|产业集群|产业|链)"
+    r"(?=要|将|应|需|已|正|也|[\u4e00-\u9fff]{4}(?:[\u4e00-\u9fff]{2})?[，,。；;])")
+"""A clause that opens with a chain, after at most a short lead-in (其中，会议要求，), and goes on to say what it is
+to do (新能源产业要统筹…；人工智能链创新领先，…)."""
+SERIES_GAP = 2
+"""Clause heads at most this many sentences apart belong to one series."""
+
+
+def _clause_series(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_region, before: dict[int, str]
+                   ) -> list[ChainList]:
+    """A list written as a series of clauses, each opening with one chain (生命健康产业要…；新能源产业要…；…, or
+    one sentence per chain: 现代金融链扩容提质…。人工智能链创新领先…): the names of two or more such clauses
+    in nearby sentences are offered as one list."""
+    series: list[tuple[int, Sentence, list[str]]] = []  # (position, first sentence, names)
+    for position, sentence in enumerate(paragraphs):
+        clauses = re.split(r"[。；;]", strip_marker(sentence.text))
+        heads = [name for clause in clauses if (head := CLAUSE_HEAD.match(clause.strip()))
+                 and not MENTION_TAIL.search(head.group(1)) and (name := chain_name(head.group(1)))]
+        if not heads:
+            continue
+        if series and position - series[-1][0] <= SERIES_GAP:
+            series[-1] = (position, series[-1][1], unique([*series[-1][2], *heads]))
+        else:
+            series.append((position, sentence, unique(heads)))
+    lists = []
+    for _, first, names in series:
+        if len(names) >= 2:
+            items = [item for name in names for item in chain_list_readings(name)]
+            lists.append(ChainList(sentence_region.get(first.index, ""), items, _evidence(doc, first), "series", None,
+                                   before.get(first.index, "")))
+    return lists
 
 
 def _rows_of_listed_chains(schemes: list[ChainLeaderScheme], rows: list[ChainRow], doc_id: str) -> list[ChainRow]:
@@ -740,29 +812,43 @@ Readings = list[tuple[str, tuple[str, ...]]]
 
 def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
     """Enumerations of chain names anchored on a chain noun, before it (A、B等十大产业链) or after it (产业链包括：A、B),
-    as (how it was found, names, the count the text promises: 十大 → 10)."""
+    as (how it was found, names, the count the text promises: 十大 → 10).  What follows the anchor (产业链现代化,
+    产业链链长制) only matters to a list after it: the names before it are chains whatever the sentence goes on to say."""
     lists: list[tuple[str, Readings, int | None]] = []
-    for anchor in CHAIN_NOUN.finditer(text):
+    for anchor in LIST_ANCHOR.finditer(text):
         after = text[anchor.end():]
-        if ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after):
-            continue
-        lead = re.match(r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
+        continues = ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after)
+        lead = None if continues else re.match(
+            r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
-            body = re.split(r"[。；;）)]", after[lead.end():])[0]
+            body = next(iter(_unbalanced_bracket_parts(re.split(r"[。；;]", after[lead.end():])[0])), "")
             names, source, promised = chain_list_readings(body), "after_chain_noun", _promised(text[:anchor.start()])
         else:
             clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
+            clause = OTHER_LIST_BEFORE.sub("", clause)  # A、B等7大产业集群和C、D等12个(产业链): the list starts at C
             promised = _promised(clause)
             clause = COUNT_TAIL.sub("", clause)  # A、B等8条工业新兴优势(产业链): the list ends at 等
+            clause = _cut_at_etc(clause)
             clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
             names, source = (chain_list_readings(clause) if "等" not in clause else []), "before_chain_noun"
         if len(names) >= 2 and all(names != known for _, known, _ in lists):
             lists.append((source, names, promised))
-    return lists + [("enumeration", names, None) for names in _industry_enumerations(text)
+    return lists + [("enumeration", names, promised) for names, promised in _industry_enumerations(text)
                     if all(names != known for _, known, _ in lists)]
 
 
+LIST_ANCHOR = re.compile(rf"{CHAIN_NOUN.pattern}|链条")
+"""What a chain list may be anchored on: a chain noun, or 链条 alone (…等9条区级核心链条)."""
 COUNT_TAIL = re.compile(rf"等\s*(?:{NUMERAL})\s*(?:条|个|大|项|类|种)[^、，。；]*$")
+OTHER_LIST_BEFORE = re.compile(rf"^.*(?:{CHAIN_NOUN.pattern})(?:以及|和|及|与|、)")
+"""A clause holding two lists, the first closed by its own chain noun (…7大产业集群和A、B等12个产业链)."""
+ETC_TAIL = re.compile(r"等([^、等]{1,12})$")
+"""A list's closing 等 followed by a description without a count (…、电驱防爆等一批超百亿级(产业链))."""
+
+
+def _cut_at_etc(clause: str) -> str:
+    """The clause up to its list's closing 等 when a short description without items follows it."""
+    return clause[:match.start()] if "、" in clause and (match := ETC_TAIL.search(clause)) else clause
 
 
 def _promised(text: str) -> int | None:
@@ -771,17 +857,52 @@ def _promised(text: str) -> int | None:
     return cn_number(count.group(1)) if count else None
 
 
-def _industry_enumerations(text: str) -> list[Readings]:
-    """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column): every
-    enumeration of ≥ 2 short names (≤ 12 characters) — the judge tells industries from other lists."""
-    lists = []
+LIST_END = re.compile(rf"等?\s*({NUMERAL})\s*(?:条|个|大|项|类|种)")
+"""The count that closes an enumeration without a chain noun (…、检验检测服务业等21个产业…, …、新能源4个新兴产业)."""
+
+
+def _enumeration_clauses(text: str) -> list[tuple[str, int | None]]:
+    """The clauses of a sentence that may hold an enumeration, each with the count that closes it: cut at
+    clause punctuation, at a bracket the clause does not close (…完善(电子信息、航空4个新兴产业，…) and at the
+    count after the last item (…、检验检测服务业等21个产业规模实力强、产业链条完善 → the list ends at 等21个)."""
+    found = []
     for clause in re.split(r"[：:。；;！？，,]", text):
+        for part in _unbalanced_bracket_parts(clause):
+            first_item = part.find("、")
+            end = LIST_END.search(part, first_item) if first_item >= 0 else None
+            found.append((part[:end.start()], cn_number(end.group(1))) if end else (part, None))
+    return found
+
+
+def _unbalanced_bracket_parts(clause: str) -> list[str]:
+    """A clause split at the brackets it does not close or open itself; a bracket closed inside the clause
+    (高端精细化工(含生物制造)) stays in its item."""
+    cuts, opened = [], []
+    for i, ch in enumerate(clause):
+        if ch in "（(":
+            opened.append(i)
+        elif ch in "）)":
+            if opened:
+                opened.pop()
+            else:
+                cuts.append(i)
+    cuts = sorted(cuts + opened)
+    bounds = [-1, *cuts, len(clause)]
+    return [clause[a + 1:b] for a, b in zip(bounds, bounds[1:]) if clause[a + 1:b]]
+
+
+def _industry_enumerations(text: str) -> list[tuple[Readings, int | None]]:
+    """Chain lists without a chain noun (重点发展A、B、C和D; a flattened table's chain column): every
+    enumeration of ≥ 2 short names (≤ 12 characters; an item's modifier clause ending in 的 not counted:
+    以甲为链主的肉食品加工) — the judge tells industries from other lists — with the count that closes it."""
+    lists = []
+    for clause, promised in _enumeration_clauses(text):
         if "、" not in clause:
             continue
         clause = LIST_TAIL.sub("", re.sub(rf"(?:{CHAIN_NOUN.pattern})$", "", LIST_VERBS.sub("", clause)))
         names = chain_list_readings(clause)
-        if len(names) >= 2 and all(len(whole) <= 12 for whole, _ in names):
-            lists.append(names)
+        if len(names) >= 2 and all(len(whole.rsplit("的", 1)[-1]) <= 12 for whole, _ in names):
+            lists.append((names, promised))
     return lists
 
 
@@ -896,19 +1017,23 @@ MENTION_TAIL = re.compile(r"(?:重点|标志性|战略性|新兴|支柱|主导|�
                           r"市级|省级|区级|县级|全)$")
 
 
+MENTION_WINDOW = 20
+"""How far back from 产业链 a prose mention's name may start (滚动功能部件及特色工业机器人 is 14 characters)."""
+
+
 def _named_chains(text: str) -> list[str]:
     """The words right before each 产业链/产业集群 back to the nearest verb or punctuation (纳米新材料产业链
     → 纳米新材料), as written: unlike :func:`_chain_mentions`, no lexicon decides where the name starts."""
     names = []
     for anchor in CHAIN_NOUN.finditer(text):
-        if not ANCHOR_CONTINUES.match(text[anchor.end():]):
-            prefix = text[max(0, anchor.start() - 16):anchor.start()]
+        if not ANCHOR_CONTINUES.match(text[anchor.end():]) or text.startswith("链长", anchor.end()):
+            prefix = text[max(0, anchor.start() - MENTION_WINDOW):anchor.start()]
             pieces = NAME_BOUNDARY.split(prefix)
-            if len(pieces) == 1 and anchor.start() > 16:
+            if len(pieces) == 1 and anchor.start() > MENTION_WINDOW:
                 continue  # no boundary in sight: where the name starts is unknown
             if MENTION_TAIL.search(pieces[-1]):
                 continue  # 重点产业链, 部分产业链, 工业新兴优势产业链: a kind of chain, not one chain
-            if name := chain_name(strip_marker(pieces[-1])):
+            if name := _mention_name(pieces[-1]):
                 names.append(name)
     return unique(names)
 

@@ -129,11 +129,23 @@ def character_features(text: str, prefix: str = "", characters: bool = True) -> 
     return features
 
 
+def whole_line(sentence: str) -> bool:
+    """The sentence is an enumeration and nothing else (a table cell or a list line read as prose:
+    甲、乙、丙等): short items between 、, no clause punctuation, no lead-in verb, at most a closing 等."""
+    items = re.sub(r"[等。；;\s]+$", "", sentence.strip()).split("、")
+    return len(items) >= 2 and not VERBS.search(items[0]) and all(
+        0 < len(item) <= 12 and not re.search(r"[，,；;：:。！？等]", item) for item in items)
+
+
 def chain_features(name: str, source: str, sentence: str, list_size: int, position: int,
-                   promised: int | None, dropped: str = "", known_share: float = 0.0) -> Features:
+                   promised: int | None, dropped: str = "", joint: tuple[str, ...] = ()) -> Features:
     """A key-chain candidate: the name, how it was found (``source``), the list it came from, its sentence,
-    and the words dropped before it when it is a shortened reading of a list item."""
+    the words dropped before it when it is a shortened reading of a list item, and (``joint``) for a list item
+    joined by 和/以及 whether this is a half or the item whole, where the item stands in the list, and whether
+    the list's stated count fits the items as written or as split.  How much of the list the lexicon knows is
+    the list scorer's feature only: here it made the scorer drop every item of a kept list of unlisted names."""
     features = character_features(name) | tag_features(name)
+    features.update({"joint:" + flag: 1.0 for flag in joint})
     features.update({"source:" + source: 1.0, f"list{_bucket(list_size, (1, 2, 3, 5, 8, 12))}": 1.0})
     if re.search(r"[和与及]", name):
         features["joined"] = 1.0
@@ -146,9 +158,10 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
             features["dropped_verb"] = 1.0
     if list_size > 1:
         features["list_first" if position == 0 else "list_last" if position == list_size - 1 else "list_middle"] = 1.0
-        features[f"list_known{_bucket(int(known_share * 10), (0, 2, 4, 7))}"] = 1.0
     if promised is not None:
         features["count_agrees" if promised == list_size else "count_disagrees"] = 1.0
+    if list_size > 1 and whole_line(sentence):
+        features["whole_line"] = 1.0
     for cue, pattern in (("cue_chain_leader", r"链长|链主"), ("cue_focus", r"聚焦|围绕|重点|主导|支柱|标志性"),
                          ("cue_figures", r"亿元|万元|%|增长|同比"), ("cue_meeting", r"会议|调度会|座谈会|出席|主持")):
         if re.search(pattern, sentence):
@@ -164,13 +177,34 @@ LIST_CUES = (("key_chains", r"重点产业链|重点产业集群|重点链|标�
 """Lead-in cues of a chain list, looked for in its sentence and in the sentence before it."""
 
 
+POLICY_AREAS = re.compile(r"^(?:财政|财税|税收|税费|用地|土地|金融|融资|信贷|资金|资本|人才|用工|用能|用电|用水|要素|"
+                          r"政策|标准|项目|服务|环境|环保|安全|宣传|考核)$")
+"""What support measures are listed by (从财政、税收、用地、金融、人才等方面…): areas of policy, not industries."""
+AFTER_LIST = (("chain_noun", r"产业链|产业集群|集群|链条|链"), ("industry", r"产业|行业|制造业"),
+              ("area", r"领域|方面|环节|要素|政策|措施|资源"), ("organisation", r"企业|单位|部门|机构|公司"),
+              ("count", rf"{NUMERAL}(?:条|个|大|项|类|种)"))
+"""What a list's last item is followed by (after 等 and spaces): the kind of thing the list enumerates."""
+
+
+def _after_list(last: str, sentence: str) -> str:
+    """The kind of word right after a list's last item in its sentence ('' when the item is not found)."""
+    at = sentence.rfind(last)
+    if at < 0 or not last:
+        return ""
+    rest = re.sub(r"^[\s等]*", "", sentence[at + len(last):])
+    if not rest or re.match(r"[，。；：,;:！？]", rest):
+        return "punctuation"
+    return next((kind for kind, pattern in AFTER_LIST if re.match(pattern, rest)), "other")
+
+
 def chain_list_features(names: list[str], source: str, sentence: str, before: str, promised: int | None,
                         distance: int | None, known_share: float, best_known: bool, lists: int,
-                        in_title: bool) -> Features:
+                        in_title: bool, repeated: int = 0) -> Features:
     """A candidate chain list as a whole: how it was found, its lead-in cues (its sentence and the one
     before), its stated count against its items, how many items look like chain names (known industries,
-    short noun phrases, written with 产业链/链 after them), where it stands against the first statement of
-    the mechanism, and how it compares with the document's other lists."""
+    short noun phrases, written with 产业链/链 after them, named in other sentences of the document too:
+    ``repeated`` items) or like areas of policy, what follows the list, whether it is a line of its own, where it
+    stands against the first statement of the mechanism, and how it compares with the document's other lists."""
     size = len(names)
     features: Features = {"source:" + source: 1.0, f"list{_bucket(size, (1, 2, 3, 5, 8, 12))}": 1.0,
                           f"known{_bucket(int(known_share * 10), (0, 2, 4, 7))}": 1.0,
@@ -189,9 +223,12 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
         "digit": sum(bool(re.search(r"\d|%", n)) for n in names),
         "function": sum(is_function_word(n) for n in names),
         "person": sum(bool(TITLE_TAIL.search(n) or ORGANISATION_TAIL.search(n)) for n in names),
+        "policy": sum(bool(POLICY_AREAS.match(n)) for n in names),
     }
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7, 9))}"] = 1.0
+    if repeated:
+        features[f"repeated{_bucket(int(10 * repeated / size), (4, 7, 9))}"] = 1.0
     if distance is None:
         features["no_mechanism"] = 1.0
     else:
@@ -199,6 +236,10 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
                                  "near" if distance <= 2 else "after" if distance <= 6 else "far")] = 1.0
     if best_known and size > 1:
         features["best_known_in_doc"] = 1.0
+    if size > 1 and whole_line(sentence):
+        features["whole_line"] = 1.0
+    if after := _after_list(names[-1] if names else "", sentence):
+        features["after:" + after] = 1.0
     if in_title:
         features["in_title"] = 1.0
     return features
