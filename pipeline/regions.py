@@ -52,6 +52,8 @@ API (used by parse/metadata, extract and export)::
     find_mentions(text, context=()) -> list[Mention]
     resolve_region(Evidence(...)) -> Resolution   # .division, .decided_by, .name, .code, .province, .level
     region_fields(name) -> dict               # region/province/admin_code for DocumentMeta and documents.csv
+    region_label(text) -> (full name, rest) | None   # a line opening with a region name (a table row's label)
+    opens_with_region_label(text) -> bool     # … alone or before a space, colon or bar (parse/reflow, extract)
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ from urllib.parse import urlsplit
 import ahocorasick_rs
 
 from pipeline.config import LEXICON_DIR
+from pipeline.textshape import strip_marker
 from pipeline.vocabulary import MODE_TERMS, ROLE_TERMS
 
 log = logging.getLogger(__name__)
@@ -641,6 +644,27 @@ def _settle(mention: Mention, known: Sequence[Division]) -> Mention:
 def places(text: str, context: Iterable[Division] = ()) -> list[tuple[Division, int, int]]:
     """(division, start, end) of every settled mention in ``text``."""
     return [(m.division, m.start, m.end) for m in find_mentions(text, context) if m.division is not None]
+
+
+# --- region labels: a region name opening a line, as comparison tables lay out their rows -------
+
+LABEL_AFTER_REGION = re.compile(r"^[\s\t：:｜|]")
+
+
+def opens_with_region_label(text: str) -> bool:
+    """The text opens with a region name used as a row label: alone, or followed by a space or colon
+    (“浙江 “九个一”机制”, “天津市：…”), as flattened comparison tables lay rows out."""
+    label = region_label(text)
+    return label is not None and (not label[1].strip() or bool(LABEL_AFTER_REGION.match(label[1])))
+
+
+def region_label(text: str) -> tuple[str, str] | None:
+    """(full region name, the text after it) when ``text`` opens with a region name, else None."""
+    body = strip_marker(text)
+    found = places(body)
+    if not found or found[0][1] != 0:
+        return None
+    return found[0][0].full_name, body[found[0][2]:]
 
 
 # --- evidence, kind by kind --------------------------------------------------------------------

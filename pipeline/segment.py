@@ -11,9 +11,8 @@ that evidence can point at a row.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
-from pathlib import Path
 
 import rjieba
 import spacy
@@ -21,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from pipeline.config import LEXICON_DIR
+from pipeline.lexicon import Lexicon, load_lexicon
 from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, SegmentedDocument, Sentence, Table
 from pipeline.parse.text import is_traditional, to_simplified
 from pipeline.regions import region_words
@@ -34,28 +33,6 @@ MAX_SENTENCE_CHARS = 400
 """Longer runs without end punctuation (laws' long enumerations, OCR noise) are cut here,
 preferably at a '；', so that evidence stays readable and spaCy docs stay small."""
 
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The domain vocabulary, read from ``corpora/lexicon/`` (editable without touching code)."""
-
-    words: tuple[str, ...]  # jieba user dictionary entries
-    industries: tuple[str, ...]
-
-
-@cache
-def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
-    words = tuple(_dict_lines(directory / "domain.txt"))
-    industries_file = directory / "industries.txt"
-    industries = tuple(_dict_lines(industries_file)) if industries_file.exists() else ()
-    return Lexicon(words=words, industries=industries)
-
-
-def _dict_lines(path: Path) -> Iterator[str]:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            yield line.split()[0]
 
 
 LEXICON_FREQUENCY = 2000

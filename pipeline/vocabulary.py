@@ -3,10 +3,14 @@
 Why one module: the same words decide token boundaries (segment), label
 sentences (classify/extract) and are counted in mentions.csv (export); kept
 apart they drift, and a researcher could not say which words a table means.
+The header words of comparison tables are here for the same reason: parsing reads such a table back from
+flattened PDF lines and extraction reads its rows, and both must know the same columns.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -71,3 +75,14 @@ def segmenter_words() -> tuple[str, ...]:
     terms = (*ROLE_TERMS, *MODE_TERMS, *(t for cues in MODE_CUES.values() for t in (*cues.strong, *cues.contextual)),
              *(t for terms in KEY_TERMS.values() for t in terms))
     return tuple(dict.fromkeys(terms))
+
+
+COMPARISON_TABLE: Mapping[str, re.Pattern[str]] = {
+    "region": re.compile(r"省份|省市|地区|地市|城市|区域|省（区、市）|^省$|^市$|^区$"),
+    "concept": re.compile(r"理念|概念|名称|特色|口号|提法"),
+    "model": re.compile(r"模式|机制|做法|架构|内容"),
+    "key_chains": re.compile(r"产业链|产业集群|重点产业|方向|领域"),
+}
+"""Header synonyms of a comparison table with one region per row (地区｜发展理念｜发展模式｜重点产业链方向);
+shared by the reader of parsed tables (:mod:`pipeline.extract.tables`, used by the chain-leader extractor) and by
+:mod:`pipeline.parse.flat_table`, which reads such a table back from flattened PDF lines."""

@@ -17,7 +17,9 @@ from pipeline.parse.reflow import wrap_width
 from pipeline.segment import segment, segment_text
 from pipeline.extract import extract, merge_chains, merge_schemes, score_tables
 from pipeline.extract.score import ExpectedRow, read_expected, score_rows
-from pipeline.extract.text import cn_number, drop_near_duplicates, join_wrapped, split_chain_list, split_items, to_wan
+from pipeline.chain_names import split_chain_list
+from pipeline.extract.text import cn_number, drop_near_duplicates, split_items, to_wan
+from pipeline.textshape import join_wrapped
 from pipeline.extract.learned import Judge, default_judge
 from pipeline.extract.train import schemes_of, train as train_extractor
 

@@ -23,7 +23,7 @@ from pipeline.metrics import Counts
 from pipeline.export import Findings, collect_findings
 from pipeline.extract import TableScore, score_tables
 from pipeline.extract.regions import canonical_region
-from pipeline.extract.text import normalise_chain
+from pipeline.chain_names import normalise_chain
 from pipeline.ingest import ingest_folder
 from pipeline.models import MODES, ChainLeaderScheme
 from pipeline.process import process_store

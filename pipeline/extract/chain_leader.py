@@ -32,11 +32,12 @@ from pipeline.extract import tables
 from pipeline.extract.learned import VERBS, Judge, is_function_word, word_tag, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import OFFICE, ROLE_FIELDS, SERVES, RoleClaim, role_claims
-from pipeline.vocabulary import MODE_CUES
-from pipeline.extract.text import (NUMERAL, chain_name, cn_number, region_alias_pattern, drop_joined, drop_near_duplicates, heading_of, industry_names,
-                                   item_marker, known_industry_share, marker_style, outranks, normalise_chain,
-                                   normalise_concept, normalise_item, split_chain_list, split_items, chain_list_readings, strip_marker,
-                                   trim_to_count, unique, unquote)
+from pipeline.vocabulary import COMPARISON_TABLE, MODE_CUES
+from pipeline.chain_names import (chain_name, region_alias_pattern, industry_names, known_industry_share,
+                                  normalise_chain, split_chain_list, chain_list_readings)
+from pipeline.extract.text import (cn_number, drop_joined, drop_near_duplicates, heading_of, marker_style, outranks,
+                                   normalise_concept, normalise_item, split_items, trim_to_count, unquote)
+from pipeline.textshape import NUMERAL, item_marker, strip_marker, unique
 
 def _cue_pattern() -> re.Pattern[str]:
     """The mechanism is stated: a strong chain-leader cue or a chain-leader role term of the shared vocabulary,
@@ -1085,7 +1086,7 @@ def _chain_table_rows(doc: SegmentedDocument, sentence_region: dict[int, str]) -
 def _comparison_table_schemes(doc: SegmentedDocument) -> list[ChainLeaderScheme]:
     """Tables with one region per row (地区｜发展理念｜发展模式｜重点产业链): one scheme per row."""
     schemes = []
-    for record in tables.records(doc, tables.COMPARISON_TABLE, required=("region",), min_columns=3):
+    for record in tables.records(doc, COMPARISON_TABLE, required=("region",), min_columns=3):
         region = canonical_region(record.get("region"))
         if not region:
             continue

@@ -24,7 +24,7 @@ from pipeline.segment import segment
 from pipeline.extract import extract, merge_chains, merge_schemes, score_tables
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.score import TableScore
-from pipeline.extract.text import normalise_chain
+from pipeline.chain_names import normalise_chain
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ from pathlib import Path
 
 from pipeline.config import MODELS_DIR
 from pipeline.segment import tokenize
-from pipeline.extract.text import NUMERAL, industry_names, normalise_chain
+from pipeline.chain_names import industry_names, normalise_chain
+from pipeline.textshape import NUMERAL
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from pipeline.models import ChainLeaderScheme, ChainRow
 from pipeline.extract.chain_leader import concept_count, numeral_flags
-from pipeline.extract.text import chain_key, normalise_chain, normalise_item, union
+from pipeline.chain_names import normalise_chain
+from pipeline.extract.text import chain_key, normalise_item, union
 
 
 def merge_schemes(schemes: Iterable[ChainLeaderScheme]) -> list[ChainLeaderScheme]:

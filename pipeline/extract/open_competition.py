@@ -14,7 +14,8 @@ import re
 
 from pipeline.models import DocumentFact, Evidence, OpenCompetitionItem, SegmentedDocument, Sentence
 from pipeline.extract import tables
-from pipeline.extract.text import NUMERAL, cn_number, heading_of, item_marker, strip_marker, to_wan
+from pipeline.extract.text import cn_number, heading_of, to_wan
+from pipeline.textshape import NUMERAL, item_marker, strip_marker
 from pipeline.vocabulary import MODE_CUES
 
 MODE = "open_competition"

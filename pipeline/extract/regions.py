@@ -6,7 +6,7 @@ module adds only what is particular to extraction: a national standard (GB/T …
 
 Comparison texts — a research paper, a flattened table of several provinces — switch region
 mid-document: a paragraph that *opens* with a region name used as a row label ("浙江 “九个一”机制",
-"天津市：…") or a section heading naming one region ("2.2 以重庆两江新区为例") starts a block for that
+"天津市：…", :func:`pipeline.regions.opens_with_region_label`) or a section heading naming one region ("2.2 以重庆两江新区为例") starts a block for that
 region, which lasts until the next section heading.  A prose paragraph opening with a region and
 mentioning the mechanism switches that paragraph only.  Names are found by the division list's
 matcher (:func:`pipeline.regions.find_mentions`), settled against the document's own region.
@@ -17,11 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pipeline.extract.text import SECTION_HEADING, strip_marker
 from pipeline.models import SegmentedDocument, Sentence
-from pipeline.regions import Division, Evidence, Resolution, find_mentions, lookup, resolve_region
-
-LABEL_AFTER_REGION = re.compile(r"^[\s\t：:｜|]")
+from pipeline.regions import (Division, Evidence, Resolution, lookup, opens_with_region_label, places,
+                              resolve_region)
+from pipeline.textshape import SECTION_HEADING, strip_marker
 
 NATIONAL_STANDARD = re.compile(r"(?:国家|行业)标准|\b(?:GB|[A-Z]{2})(?:/[TZ])?\s*\d+(?:\.\d+)?\s*[—-]\s*\d{4}")
 """A national or industry standard (GB/T 1234—2024, YD/T …, 行业标准): issued by central organs, so about 全国."""
@@ -39,14 +38,10 @@ def canonical_region(text: str) -> str:
     return found[-1][0] if found else ""
 
 
-def _settled(text: str, context: Iterable[Division] = ()) -> list[tuple[Division, int, int]]:
-    return [(m.division, m.start, m.end) for m in find_mentions(text, context) if m.division is not None]
-
-
 def mentions_in_text(text: str, context: Iterable[Division] = ()) -> list[tuple[str, int]]:
     """Regions named in a text as (full name, character offset); a city directly followed by one of
     its units (重庆两江新区) counts once, as the unit; ``context`` settles shared names (鼓楼区)."""
-    return [(division.full_name, start) for division, start, _ in _settled(text, context)]
+    return [(division.full_name, start) for division, start, _ in places(text, context)]
 
 
 def mentions(sentence: Sentence, context: Iterable[Division] = ()) -> list[tuple[str, int]]:
@@ -116,25 +111,9 @@ def _block_switch(sentence: Sentence, context: tuple[Division, ...]) -> tuple[st
     return None
 
 
-def opens_with_region_label(text: str) -> bool:
-    """The text opens with a region name used as a row label: alone, or followed by a space or colon
-    (“浙江 “九个一”机制”, “天津市：…”), as flattened comparison tables lay rows out."""
-    label = region_label(text)
-    return label is not None and (not label[1].strip() or bool(LABEL_AFTER_REGION.match(label[1])))
-
-
-def region_label(text: str) -> tuple[str, str] | None:
-    """(full region name, the text after it) when ``text`` opens with a region name, else None."""
-    body = strip_marker(text)
-    found = _settled(body)
-    if not found or found[0][1] != 0:
-        return None
-    return found[0][0].full_name, body[found[0][2]:]
-
-
 def _after_region_name(body: str) -> str:
     """Text after the region name (with any of its own units: 重庆两江新区) that opens ``body``."""
-    found = _settled(body)
+    found = places(body)
     return body[found[0][2]:] if found and found[0][1] == 0 else body
 
 

@@ -32,7 +32,8 @@ from pipeline.models import Sentence
 from pipeline.regions import region_words
 from pipeline.segment import nlp, spacy_doc, tokenize
 from pipeline.extract.learned import _word_tags
-from pipeline.extract.text import NO_VALUE, NUMERAL, strip_marker
+from pipeline.extract.text import NO_VALUE
+from pipeline.textshape import NUMERAL, strip_marker
 from pipeline.vocabulary import ROLE_TERMS
 
 SCHEME_ROLE_NAMES = ("总链长", "副总链长", "链长", "副链长", "链主", "链长办", "工作专班", "牵头单位")

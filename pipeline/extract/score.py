@@ -23,7 +23,8 @@ from pathlib import Path
 from pipeline.metrics import Counts
 from pipeline.models import ChainLeaderScheme
 from pipeline.extract.regions import canonical_region
-from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
+from pipeline.chain_names import normalise_chain
+from pipeline.extract.text import normalise_concept, normalise_item
 
 
 

@@ -19,15 +19,6 @@ from pipeline.extract.text import NO_VALUE
 
 ColumnPatterns = Mapping[str, re.Pattern[str]]
 
-COMPARISON_TABLE: ColumnPatterns = {
-    "region": re.compile(r"省份|省市|地区|地市|城市|区域|省（区、市）|^省$|^市$|^区$"),
-    "concept": re.compile(r"理念|概念|名称|特色|口号|提法"),
-    "model": re.compile(r"模式|机制|做法|架构|内容"),
-    "key_chains": re.compile(r"产业链|产业集群|重点产业|方向|领域"),
-}
-"""Header synonyms of a comparison table with one region per row (地区｜发展理念｜发展模式｜重点产业链方向);
-shared by the reader of parsed tables and by :mod:`pipeline.parse.flat_table`."""
-
 
 @dataclass(frozen=True)
 class Cell:

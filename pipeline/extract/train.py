@@ -43,7 +43,8 @@ from pipeline.extract.merge import merge_schemes
 from pipeline.extract.real_eval import gold_roles, holder_pairs, simplified
 from pipeline.extract.regions import canonical_region, document_region, sentence_regions
 from pipeline.extract.score import ExpectedRow, TableScore, read_expected, score_rows
-from pipeline.extract.text import normalise_chain, normalise_concept, normalise_item
+from pipeline.chain_names import normalise_chain
+from pipeline.extract.text import normalise_concept, normalise_item
 from pipeline.metrics import Counts
 from pipeline.models import ChainLeaderScheme, ChainRow, DocumentMeta, SegmentedDocument, Table
 from pipeline.parse import text_document

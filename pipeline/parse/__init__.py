@@ -25,6 +25,7 @@ from pipeline.parse.metadata import TextEvidence, complete, document_meta, meta_
 from pipeline.parse.office import network_isolation, parse_docx, parse_legacy_word
 from pipeline.parse.pdf import parse_pdf
 from pipeline.parse.plain import parse_markdown, parse_text
+from pipeline.parse.reflow import mend
 
 INGEST_PREFIX = "ingest:"
 """Source name prefix of ingested folders (pipeline.ingest), whose listing metadata is a metadata.csv sidecar."""
@@ -118,10 +119,6 @@ def text_document(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(),
 
 def _mended(parts: Sequence[ParsedPart]) -> tuple[ParsedPart, ...]:
     """Every part with its hard wraps mended and flattened tables recovered (pipeline.parse.reflow)."""
-    # Imported here: the mending reads the extractors' notion of a region label and a chain list
-    # (pipeline.extract.text), and pipeline.extract imports pipeline.segment, which imports this package.
-    from pipeline.parse.reflow import mend
-
     return tuple(mend(part, index) for index, part in enumerate(parts))
 
 

@@ -22,9 +22,11 @@ that opens no new row, or at a section heading or a caption.  The result is a
 :class:`~pipeline.models.Table` whose first row is the header, so the ordinary
 header-driven reader (:mod:`pipeline.extract.tables`) reads it like any parsed
 table.  It is cut out where parsing ends (:mod:`pipeline.parse.reflow`) and
-stored beside the part's parsed tables; telling a chain cell from a model cell
-takes the extractors' notion of a chain list and a region label, which is why
-this parse module reads :mod:`pipeline.extract.text` and its kin.
+stored beside the part's parsed tables.  Telling a chain cell from a model cell
+takes the same notion of a chain list and a region label as the extractors have:
+both read it from the modules below them (:mod:`pipeline.chain_names`,
+:func:`pipeline.regions.region_label`, :mod:`pipeline.textshape`, the header
+words of :data:`pipeline.vocabulary.COMPARISON_TABLE`), never from each other.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.regions import region_label
-from pipeline.extract.tables import COMPARISON_TABLE
-from pipeline.extract.text import (SECTION_HEADING, fills_column, is_industry_list, join_wrapped, known_industry_share,
-                                   split_chain_list)
+from pipeline.chain_names import is_industry_list, known_industry_share, split_chain_list
+from pipeline.regions import region_label
+from pipeline.textshape import SECTION_HEADING, fills_column, join_wrapped
+from pipeline.vocabulary import COMPARISON_TABLE
 
 MAX_HEADER = 40
 HEADER_NOISE = re.compile(r"[，,。；;：:“”\"、（）()！？]")

@@ -35,8 +35,8 @@ from dataclasses import replace
 
 from pipeline.models import ParsedPart, Table
 from pipeline.parse.flat_table import find_flat_tables
-from pipeline.extract.regions import opens_with_region_label
-from pipeline.extract.text import SECTION_HEADING, fills_column, item_marker, join_wrapped
+from pipeline.regions import opens_with_region_label
+from pipeline.textshape import SECTION_HEADING, fills_column, item_marker, join_wrapped
 
 MIN_LINES = 8
 """Fewer lines say nothing about a column width."""
