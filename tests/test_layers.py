@@ -18,7 +18,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 def imported_by(module: str) -> list[str]:
     """The pipeline modules a fresh interpreter holds after ``import module``."""
-    script = f"import json, sys, {module}\nprint(json.dumps(sorted(m for m in sys.modules if m.startswith('pipeline'))))\n"
+    script = (f"import json, sys, {module}\n"
+              "print(json.dumps(sorted(m for m in sys.modules if m.startswith('pipeline'))))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
@@ -35,7 +36,8 @@ def test_parse_imports_its_mending_at_module_level() -> None:
     """Hard-wrap mending and flattened-table recovery are part of parse, imported with it (no deferred import that
     would hide a cycle), and they still need nothing of extract."""
     modules = imported_by("pipeline.parse")
-    assert {"pipeline.parse.reflow", "pipeline.parse.flat_table", "pipeline.textshape", "pipeline.chain_names"} <= set(modules)
+    mending = {"pipeline.parse.reflow", "pipeline.parse.flat_table", "pipeline.textshape", "pipeline.chain_names"}
+    assert mending <= set(modules)
 
 
 @pytest.mark.parametrize("shared", ["pipeline.textshape", "pipeline.chain_names", "pipeline.lexicon",

@@ -7,9 +7,10 @@ module adds only what is particular to extraction: a national standard (GB/T …
 Comparison texts — a research paper, a flattened table of several provinces — switch region
 mid-document: a paragraph that *opens* with a region name used as a row label ("浙江 “九个一”机制",
 "天津市：…", :func:`pipeline.regions.opens_with_region_label`) or a section heading naming one region
-("2.2 以重庆两江新区为例") starts a block for that region, which lasts until the next section heading.  A prose paragraph opening with a region and
-mentioning the mechanism switches that paragraph only.  Names are found by the division list's
-matcher (:func:`pipeline.regions.find_mentions`), settled against the document's own region.
+("2.2 以重庆两江新区为例") starts a block for that region, which lasts until the next section heading.
+A prose paragraph opening with a region and mentioning the mechanism switches that paragraph only.
+Names are found by the division list's matcher (:func:`pipeline.regions.find_mentions`), settled
+against the document's own region.
 """
 
 from __future__ import annotations
