@@ -815,13 +815,16 @@ def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
     as (how it was found, names, the count the text promises: 十大 → 10).  What follows the anchor (产业链现代化,
     产业链链长制) only matters to a list after it: the names before it are chains whatever the sentence goes on to say."""
     lists: list[tuple[str, Readings, int | None]] = []
+    refused: list[Readings] = []  # a plan's cluster list beside its chain list: not offered again as an enumeration
     for anchor in LIST_ANCHOR.finditer(text):
         after = text[anchor.end():]
         continues = ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after)
         lead = None if continues else re.match(
             r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
-            body = next(iter(_unbalanced_bracket_parts(re.split(r"[。；;]", after[lead.end():])[0])), "")
+            # after a colon the list may run over commas; after a bare 为/包括 (以优势产业链为重点，…) only its clause
+            ends = r"[。；;]" if re.search(r"[：:（(]$", lead.group(0)) else r"[。；;，,]"
+            body = next(iter(_unbalanced_bracket_parts(re.split(ends, after[lead.end():])[0])), "")
             names, source, promised = chain_list_readings(body), "after_chain_noun", _promised(text[:anchor.start()])
         else:
             clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
@@ -831,10 +834,12 @@ def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
             clause = _cut_at_etc(clause)
             clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
             names, source = (chain_list_readings(clause) if "等" not in clause else []), "before_chain_noun"
-        if len(names) >= 2 and all(names != known for _, known, _ in lists):
+        if _beside_chain_list(text, anchor):
+            refused.append(names)
+        elif len(names) >= 2 and all(names != known for _, known, _ in lists):
             lists.append((source, names, promised))
     return lists + [("enumeration", names, promised) for names, promised in _industry_enumerations(text)
-                    if all(names != known for _, known, _ in lists)]
+                    if all(names != known for known in [*refused, *(known for _, known, _ in lists)])]
 
 
 LIST_ANCHOR = re.compile(rf"{CHAIN_NOUN.pattern}|链条")
@@ -842,6 +847,23 @@ LIST_ANCHOR = re.compile(rf"{CHAIN_NOUN.pattern}|链条")
 COUNT_TAIL = re.compile(rf"等\s*(?:{NUMERAL})\s*(?:条|个|大|项|类|种)[^、，。；]*$")
 OTHER_LIST_BEFORE = re.compile(rf"^.*(?:{CHAIN_NOUN.pattern})(?:以及|和|及|与|、)")
 """A clause holding two lists, the first closed by its own chain noun (…7大产业集群和A、B等12个产业链)."""
+PAIRED_LISTS = re.compile(rf"(?:{CHAIN_NOUN.pattern})(?:以及|和|及|与|、)[^，,。；;：:]*?(?:{CHAIN_NOUN.pattern})")
+"""Two lists joined in one clause, each closed by its own chain noun (…7大产业集群和A、B等12个产业链)."""
+
+
+def _beside_chain_list(text: str, anchor: re.Match[str]) -> bool:
+    """The anchor is a cluster noun (集群) closing one of two lists joined in a clause, the other closed by
+    产业链: a plan names its clusters beside its chains (发展A、B 7大产业集群和C、D等12个产业链), and a
+    链长制 is about the chains, so the cluster list is no candidate."""
+    if "集群" not in anchor.group(0):
+        return False
+    for pair in PAIRED_LISTS.finditer(text):
+        if pair.start() <= anchor.start() < pair.end():
+            nouns = [m for m in CHAIN_NOUN.finditer(pair.group(0))]
+            return any("链" in m.group(0) for m in nouns)
+    return False
+
+
 ETC_TAIL = re.compile(r"等([^、等]{1,12})$")
 """A list's closing 等 followed by a description without a count (…、电驱防爆等一批超百亿级(产业链))."""
 
@@ -1026,6 +1048,8 @@ def _named_chains(text: str) -> list[str]:
     → 纳米新材料), as written: unlike :func:`_chain_mentions`, no lexicon decides where the name starts."""
     names = []
     for anchor in CHAIN_NOUN.finditer(text):
+        if _beside_chain_list(text, anchor):
+            continue
         if not ANCHOR_CONTINUES.match(text[anchor.end():]) or text.startswith("链长", anchor.end()):
             prefix = text[max(0, anchor.start() - MENTION_WINDOW):anchor.start()]
             pieces = NAME_BOUNDARY.split(prefix)
