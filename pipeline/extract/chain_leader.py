@@ -114,7 +114,7 @@ class _Draft:
             self.evidence[cell].append(evidence)
 
     def add_chains(self, items: list[str] | list[tuple[str, tuple[str, ...]]], evidence: Evidence, source: str,
-                   promised: int | None = None) -> None:
+                   promised: int | None = None, list_probability: float = 0.0) -> None:
         """Chain candidates of one list; the judge keeps the names that are key chains of the scheme.
 
         An item is a name, or (the item whole, the names the splitting rule makes of it): a joined item
@@ -146,7 +146,7 @@ class _Draft:
                     chosen = [("", joined[1], whole)]
             position += len(parts)
             picked += chosen
-        if counted_list and sum(bool(name) for name, _, _ in picked) * 2 >= len(picked):
+        if counted_list and (sum(bool(name) for name, _, _ in picked) * 2 >= len(picked) or list_probability >= CONFIDENT_LIST):
             # the list states its own count and the judge keeps most of it: it is the chain list, every item counts
             picked = [(name or written, p, written) for name, p, written in picked]
         new = unique(name for name, _, _ in picked if name and name not in self.chains)
@@ -168,6 +168,10 @@ class _Draft:
             if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
                 best, best_probability = variant, probability
         return best, best_probability
+
+
+CONFIDENT_LIST = 0.8
+"""A list that states its own count and that the list scorer rates at least this high is kept whole."""
 
 
 LEAD_IN_WORD = re.compile(rf"^(?:{VERBS.pattern}|[了出在对以将把向从由为与和及等的是有市省区县全我本各大力])+$")
@@ -316,7 +320,8 @@ def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge
                                        sum(named_in[n] > 1 for n in chain_list.names()))
         text = "；".join(whole for whole, _ in chain_list.items)
         if judge.keep("chain_list", text, features, chain_list.region):
-            target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised)
+            target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised,
+                              judge.probability("chain_list", features) if judge.models else 0.0)
 
 
 def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str], judge: Judge | None = None
