@@ -164,7 +164,7 @@ def chain_list_readings(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """Each item of a chain enumeration as (the item whole, the names the splitting rule makes of it):
     (集成电路, (集成电路,)) or (绿色石化和新材料, (绿色石化, 新材料)).  Both readings are candidates;
     the extractor's scorer may keep a joined name whole where the rule would split it."""
-    raw = [piece for piece in PRIMARY_SEPARATORS.split(text) if piece.strip()]
+    raw = [_without_modifier_clause(piece) for piece in PRIMARY_SEPARATORS.split(text) if piece.strip()]
     known = industry_names()
     readings = []
     for position, piece in enumerate(raw):
@@ -174,6 +174,13 @@ def chain_list_readings(text: str) -> list[tuple[str, tuple[str, ...]]]:
         if whole or parts:
             readings.append((whole or parts[0], parts or (whole,)))
     return readings
+
+
+def _without_modifier_clause(piece: str) -> str:
+    """A list item whose modifier clause ending in 的 makes it no name (以甲为链主的肉食品加工: 链主 is a role word)
+    as the name after the clause; any other item as written (its 的-less reading is the scorer's choice)."""
+    head, _, tail = piece.rpartition("的")
+    return tail if head and len(tail) >= 2 and not chain_name(piece) and chain_name(tail) else piece
 
 
 def _split_conjunction(piece: str, known: frozenset[str], closes_list: bool) -> list[str]:
