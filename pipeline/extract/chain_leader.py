@@ -871,11 +871,14 @@ def _beside_chain_list(text: str, anchor: re.Match[str]) -> bool:
 
 ETC_TAIL = re.compile(r"等([^、等]{1,12})$")
 """A list's closing 等 followed by a description without a count (…、电驱防爆等一批超百亿级(产业链))."""
+LINKING_VERB = re.compile(rf"作为|成为|列为|纳入|进入|{VERBS.pattern}")
 
 
 def _cut_at_etc(clause: str) -> str:
-    """The clause up to its list's closing 等 when a short description without items follows it."""
-    return clause[:match.start()] if "、" in clause and (match := ETC_TAIL.search(clause)) else clause
+    """The clause up to its list's closing 等 when a short description without items follows it — a description,
+    not a verb: A、B等作为产业链重点支撑单位 lists what serves the chains, not chains."""
+    match = ETC_TAIL.search(clause) if "、" in clause else None
+    return clause[:match.start()] if match and not LINKING_VERB.search(match.group(1)) else clause
 
 
 def _promised(text: str) -> int | None:
