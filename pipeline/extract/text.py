@@ -227,7 +227,7 @@ def is_chain_name(name: str) -> bool:
             and not re.search(rf"{NUMERAL}(?:个|名|位|家|条|批|项)$|^(?:投向|选派|围绕|面向|依托|瞄准)", name)
             and not re.match(rf"^(?:即|{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|大))", name)
             and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|整个|其他)", name)
-            and not re.search(r"(?:全|本|我)(?:省|市|区|县)$|(?:各大|首批|一批|多个)$", name)
+            and not re.search(r"(?:全|本|我)(?:省|市|区|县)$|(?:各大|首批|一批|多个|上下游|上中下游)$", name)
             and not re.fullmatch(r"(?:经济)?(?:开发区|高新区|新区|园区|领域|行业|制造业|工业|企业|项目)", name)
             and not re.search(r"实施|推进|加快|建立|开展|支持|提升|要求|担任|负责|研究|制定|组建|承担|会同|确定|融合|协调|"
                               r"绘制|编制|梳理|调研|摸清|做好|引进|招引|补强|推出|"
