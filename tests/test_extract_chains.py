@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.extract.chain_leader import _chain_lists, _name_variants, _named_chains
 from pipeline.extract.learned import Judge, KindModel, chain_list_features, whole_line
+from pipeline.extract.text import chain_name
 from pipeline.extract.train import schemes_of
 from pipeline.segment import segment_text
 
@@ -108,6 +109,31 @@ def test_prose_mentions(text, name):
 def test_scope_and_kind_words_are_no_chain_names():
     assert not any(name.endswith(("全省", "各大")) for name in _named_chains("研究下一步工作及全省产业链，力促各大产业链做强。"))
     assert not _named_chains("以此为抓手，贯通上下游产业链条。")  # a position on a chain, not a chain
+    assert not _named_chains("省工业和信息化厅设立省产业链链长制办公室。")  # 省 scopes the office, no chain name
+    assert not chain_name("先进制造业") and not chain_name("战略性新兴产业")  # sectors
+    assert chain_name("都市现代农业") and chain_name("智慧城市")
+
+
+def test_areas_before_a_chain_noun_are_no_chain_list():
+    lists = _chain_lists("聚焦先进制造业、现代服务业、现代农业等领域的21条重点产业链。")
+    assert not [names for source, names, _ in lists if source == "before_chain_noun"]
+
+
+def test_a_numbered_item_filled_by_labelled_lines_is_a_chain_by_structure():
+    """A table written as prose (六、X产业链 / 链长：… / 链主企业：…) is kept like a chain table's row, whatever the
+    scorer thinks of the name."""
+    text = """
+山西省建立重点产业链链长制。
+六、铝镁精深加工产业链
+链长：副省长
+链主企业：甲铝业集团有限公司
+"""
+    nothing = KindModel({}, -5.0, 0.5)
+    judge = Judge({"chain_list": nothing, "chain": nothing})
+    chains = {c for scheme in schemes_of(segment_text("t", text.strip()), judge) for c in scheme.key_chains}
+    assert chains == {"铝镁精深加工"}
+    prose = "山西省建立重点产业链链长制，铝镁精深加工产业链由副省长担任链长。"  # prose, not a labelled item: scored
+    assert not {c for scheme in schemes_of(segment_text("t", prose), judge) for c in scheme.key_chains}
 
 
 def test_a_confident_list_that_states_its_count_is_kept_whole():

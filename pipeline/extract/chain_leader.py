@@ -353,12 +353,14 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         names = [name for _, name in _chain_mentions(title)]
         offered.append(ChainList(sentence_region.get(paragraphs[0].index, ""), [(n, (n,)) for n in names],
                                  _evidence(doc, paragraphs[0]), "title", None, ""))
-    item_rows, unattached = _chain_items(doc, paragraphs, sentence_region, draft)
+    item_rows, unattached, labelled = _chain_items(doc, paragraphs, sentence_region, draft)
     table_rows = _chain_table_rows(doc, sentence_region)
     for source, row in [("item", row) for row in item_rows.values()] + [("table", row) for row in table_rows]:
-        # a row of a chain table (header with 链长/链主 columns): structure decides
+        # a row of a chain table (header with 链长/链主 columns), or a numbered item whose labelled lines
+        # (链长：… / 链主企业：…) fill it — a table written as prose: structure decides
+        structural = source == "table" or (row.region, row.chain) in labelled
         offered.append(ChainList(row.region, [(row.chain, (row.chain,))], row.evidence, source, None,
-                                 before.get(row.evidence.sentence, ""), structural=source == "table"))
+                                 before.get(row.evidence.sentence, ""), structural=structural))
     cue_at = next((s.index for s in paragraphs if CUE.search(s.text)), None)
     _keep_chain_lists(offered, cue_at, judge, draft, [s.text for s in paragraphs])
     _attach_to_one_chain(item_rows, unattached, doc, draft)
@@ -871,14 +873,16 @@ def _beside_chain_list(text: str, anchor: re.Match[str]) -> bool:
 
 ETC_TAIL = re.compile(r"等([^、等]{1,12})$")
 """A list's closing 等 followed by a description without a count (…、电驱防爆等一批超百亿级(产业链))."""
-LINKING_VERB = re.compile(rf"作为|成为|列为|纳入|进入|{VERBS.pattern}")
+NOT_A_DESCRIPTION = re.compile(rf"作为|成为|列为|纳入|进入|{VERBS.pattern}|领域|方面")
+"""What after a list's 等 shows the list is no chain list: a verb (A、B等作为产业链重点支撑单位) or areas holding
+the chains (先进制造业、现代服务业等领域的21条重点产业链)."""
 
 
 def _cut_at_etc(clause: str) -> str:
     """The clause up to its list's closing 等 when a short description without items follows it — a description,
-    not a verb: A、B等作为产业链重点支撑单位 lists what serves the chains, not chains."""
+    not a verb or an area (:data:`NOT_A_DESCRIPTION`)."""
     match = ETC_TAIL.search(clause) if "、" in clause else None
-    return clause[:match.start()] if match and not LINKING_VERB.search(match.group(1)) else clause
+    return clause[:match.start()] if match and not NOT_A_DESCRIPTION.search(match.group(1)) else clause
 
 
 def _promised(text: str) -> int | None:
@@ -941,10 +945,12 @@ Unattached = list[tuple[str, RoleClaim, Sentence]]
 
 
 def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_region, draft
-                 ) -> tuple[dict[tuple[str, str], ChainRow], Unattached]:
+                 ) -> tuple[dict[tuple[str, str], ChainRow], Unattached, set[tuple[str, str]]]:
     """Chains named by numbered items or by prose that gives them a 链长/链主/牵头单位, keyed by (region, chain),
-    and the claims that name no chain; other claims fill scheme roles."""
+    the claims that name no chain (other claims fill scheme roles), and the rows a numbered item's labelled
+    lines (链长：… / 链主企业：…) fill."""
     rows: dict[tuple[str, str], ChainRow] = {}
+    labelled: set[tuple[str, str]] = set()
     unattached: list[tuple[str, RoleClaim, Sentence]] = []
     item_chain, item_paragraph = "", ""
     for sentence in paragraphs:
@@ -971,13 +977,15 @@ def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_re
                 key = (region, chain)
                 row = rows.get(key) or ChainRow(region, chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
                 rows[key] = _fill(row, claim)
+                if chain == item_chain and LABELLED_FIELD.match(sentence.text):
+                    labelled.add(key)
             elif per_chain and claim.role != "链长":
                 unattached.append((region, claim, sentence))
             else:
                 _add_scheme_role(draft(region), claim.role, claim.holder, _evidence(doc, sentence))
         if item_chain and CHAIN_NOUN.search(heading_of(sentence.text)) and (region, item_chain) not in rows:
             rows[(region, item_chain)] = ChainRow(region, item_chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
-    return rows, unattached
+    return rows, unattached, labelled
 
 
 def _attach_to_one_chain(rows: dict[tuple[str, str], ChainRow], unattached: Unattached, doc: SegmentedDocument,
