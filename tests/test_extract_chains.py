@@ -115,7 +115,7 @@ def test_scope_and_kind_words_are_no_chain_names():
 
 
 def test_areas_before_a_chain_noun_are_no_chain_list():
-    lists = _chain_lists("聚焦先进制造业、现代服务业、现代农业等领域的21条重点产业链。")
+    lists = _chain_lists("聚焦装备、材料、消费品等领域的21条重点产业链。")
     assert not [names for source, names, _ in lists if source == "before_chain_noun"]
 
 
