@@ -64,7 +64,7 @@ def chain_list_readings(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """Each item of a chain enumeration as (the item whole, the names the splitting rule makes of it):
     (集成电路, (集成电路,)) or (绿色石化和新材料, (绿色石化, 新材料)).  Both readings are candidates;
     the extractor's scorer may keep a joined name whole where the rule would split it."""
-    raw = [piece for piece in PRIMARY_SEPARATORS.split(text) if piece.strip()]
+    raw = [_without_modifier_clause(piece) for piece in PRIMARY_SEPARATORS.split(text) if piece.strip()]
     known = industry_names()
     readings = []
     for position, piece in enumerate(raw):
@@ -74,6 +74,13 @@ def chain_list_readings(text: str) -> list[tuple[str, tuple[str, ...]]]:
         if whole or parts:
             readings.append((whole or parts[0], parts or (whole,)))
     return readings
+
+
+def _without_modifier_clause(piece: str) -> str:
+    """A list item whose modifier clause ending in 的 makes it no name (以甲为链主的肉食品加工: 链主 is a role word)
+    as the name after the clause; any other item as written (its 的-less reading is the scorer's choice)."""
+    head, _, tail = piece.rpartition("的")
+    return tail if head and len(tail) >= 2 and not chain_name(piece) and chain_name(tail) else piece
 
 
 def _split_conjunction(piece: str, known: frozenset[str], closes_list: bool) -> list[str]:
@@ -97,8 +104,9 @@ def is_chain_name(name: str) -> bool:
             and not re.search(rf"{NUMERAL}(?:个|名|位|家|条|批|项)$|^(?:投向|选派|围绕|面向|依托|瞄准)", name)
             and not re.match(rf"^(?:即|{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|大))", name)
             and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|整个|其他)", name)
-            and not re.search(r"(?:全|本|我)(?:省|市|区|县)$|(?:各大|首批|一批|多个)$", name)
+            and not re.search(r"(?:全|本|我)(?:省|市|区|县)$|(?<!城)[省市县]$|(?:各大|首批|一批|多个|上下游|上中下游)$", name)
             and not re.fullmatch(r"(?:经济)?(?:开发区|高新区|新区|园区|领域|行业|制造业|工业|企业|项目)", name)
+            and not re.fullmatch(r"(?:先进|高端|现代)?(?:制造业|服务业)|(?:战略性)?新兴产业", name)  # sectors
             and not re.search(r"实施|推进|加快|建立|开展|支持|提升|要求|担任|负责|研究|制定|组建|承担|会同|确定|融合|协调|"
                               r"绘制|编制|梳理|调研|摸清|做好|引进|招引|补强|推出|"
                               r"统筹|保障|召开|会议|包括|关于|公布|印发|通知|名单|政府|链长|链主|.等.|^(?:产业链|产业集群|集群|产业)$|^[补强延建固优稳]链$", name)

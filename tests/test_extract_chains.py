@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.extract.chain_leader import _chain_lists, _name_variants, _named_chains
-from pipeline.extract.learned import Judge, chain_list_features, whole_line
+from pipeline.extract.learned import Judge, KindModel, chain_list_features, whole_line
+from pipeline.chain_names import chain_name
 from pipeline.extract.train import schemes_of
 from pipeline.segment import segment_text
 
@@ -33,6 +34,32 @@ def _rules_chains(text: str) -> set[str]:
 ])
 def test_lists_before_a_chain_noun(text, expected):
     assert expected in _names(text)
+
+
+def test_a_cluster_list_beside_a_chain_list_is_no_candidate():
+    # a plan names its clusters and its chains in one clause; the 链长制 is about the chains
+    text = "全县以链长制推动，重点培育家纺、船舶2大产业集群和轴承、光学膜、智能电网等3条产业链。"
+    assert _names(text) == [["轴承", "光学膜", "智能电网"]]
+    assert "船舶" not in _named_chains(text)
+    # without a chain list beside it, a cluster list is a candidate as before
+    assert ["家纺", "船舶"] in _names("全县重点培育家纺、船舶2大产业集群。")
+
+
+def test_a_bare_lead_after_a_chain_noun_reads_only_its_clause():
+    # 以…产业链为重点，…: 为 is the predicate of 以…为, not the lead of a list running over the commas
+    lists = _chain_lists("以优势产业链为重点，以链长制为抓手，持续完善产业链、畅通供应链、优化政策链。")
+    assert not [names for source, names, _ in lists if source == "after_chain_noun"]
+    assert ["轴承", "光学膜"] in _names("重点产业链包括：轴承，光学膜。")  # after a colon the list runs on
+
+
+def test_items_lose_a_modifier_clause_that_makes_them_no_name():
+    assert ["轴承", "光学膜"] in _names("集中力量培育以甲公司为链主的轴承、以乙集团为链主的光学膜等优势产业。")
+
+
+def test_a_list_whose_etc_is_followed_by_a_verb_is_not_anchored_on_the_chain_noun():
+    lists = _chain_lists("精准遴选驻区央企、行业龙头、高校院所等作为产业链重点支撑单位。")
+    assert not [names for source, names, _ in lists if source == "before_chain_noun"]
+    assert ["预制菜", "轴承"] in _names("预制菜、轴承等一批超百亿级产业链加快成长。")  # a description, not a verb
 
 
 def test_enumeration_ends_at_its_count_and_at_an_unclosed_bracket():
@@ -81,6 +108,45 @@ def test_prose_mentions(text, name):
 
 def test_scope_and_kind_words_are_no_chain_names():
     assert not any(name.endswith(("全省", "各大")) for name in _named_chains("研究下一步工作及全省产业链，力促各大产业链做强。"))
+    assert not _named_chains("以此为抓手，贯通上下游产业链条。")  # a position on a chain, not a chain
+    assert not _named_chains("省工业和信息化厅设立省产业链链长制办公室。")  # 省 scopes the office, no chain name
+    assert not chain_name("先进制造业") and not chain_name("战略性新兴产业")  # sectors
+    assert chain_name("都市现代农业") and chain_name("智慧城市")
+
+
+def test_areas_before_a_chain_noun_are_no_chain_list():
+    lists = _chain_lists("聚焦装备、材料、消费品等领域的21条重点产业链。")
+    assert not [names for source, names, _ in lists if source == "before_chain_noun"]
+
+
+def test_a_numbered_item_filled_by_labelled_lines_is_a_chain_by_structure():
+    """A table written as prose (六、X产业链 / 链长：… / 链主企业：…) is kept like a chain table's row, whatever the
+    scorer thinks of the name."""
+    text = """
+山西省建立重点产业链链长制。
+六、铝镁精深加工产业链
+链长：副省长
+链主企业：甲铝业集团有限公司
+"""
+    nothing = KindModel({}, -5.0, 0.5)
+    judge = Judge({"chain_list": nothing, "chain": nothing})
+    chains = {c for scheme in schemes_of(segment_text("t", text.strip()), judge) for c in scheme.key_chains}
+    assert chains == {"铝镁精深加工"}
+    prose = "山西省建立重点产业链链长制，铝镁精深加工产业链由副省长担任链长。"  # prose, not a labelled item: scored
+    assert not {c for scheme in schemes_of(segment_text("t", prose), judge) for c in scheme.key_chains}
+
+
+def test_a_confident_list_that_states_its_count_is_kept_whole():
+    """Numeral agreement: the list scorer is sure of the list and its count fits, so every item counts even when
+    the item scorer rates them low (names it has not seen)."""
+    text = "淮安市实行产业链链长制，重点培育轴承、光学膜、智能电网等3条产业链。"
+    sure_list = KindModel({}, 5.0, 0.5)  # probability 0.99 for every list
+    doubtful_items = KindModel({}, -5.0, 0.5)  # probability 0.01 for every item
+    judge = Judge({"chain_list": sure_list, "chain": doubtful_items})
+    chains = {c for scheme in schemes_of(segment_text("t", text), judge) for c in scheme.key_chains}
+    assert chains == {"轴承", "光学膜", "智能电网"}
+    unsure = Judge({"chain_list": KindModel({}, 0.5, 0.5), "chain": doubtful_items})  # probability 0.62
+    assert not {c for scheme in schemes_of(segment_text("t", text), unsure) for c in scheme.key_chains}
 
 
 def test_a_line_that_only_lists_is_a_feature():

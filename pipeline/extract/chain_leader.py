@@ -115,7 +115,7 @@ class _Draft:
             self.evidence[cell].append(evidence)
 
     def add_chains(self, items: list[str] | list[tuple[str, tuple[str, ...]]], evidence: Evidence, source: str,
-                   promised: int | None = None) -> None:
+                   promised: int | None = None, list_probability: float = 0.0) -> None:
         """Chain candidates of one list; the judge keeps the names that are key chains of the scheme.
 
         An item is a name, or (the item whole, the names the splitting rule makes of it): a joined item
@@ -147,7 +147,7 @@ class _Draft:
                     chosen = [("", joined[1], whole)]
             position += len(parts)
             picked += chosen
-        if counted_list and sum(bool(name) for name, _, _ in picked) * 2 >= len(picked):
+        if counted_list and (sum(bool(name) for name, _, _ in picked) * 2 >= len(picked) or list_probability >= CONFIDENT_LIST):
             # the list states its own count and the judge keeps most of it: it is the chain list, every item counts
             picked = [(name or written, p, written) for name, p, written in picked]
         new = unique(name for name, _, _ in picked if name and name not in self.chains)
@@ -169,6 +169,10 @@ class _Draft:
             if self.judge.keep("chain", variant, features, self.region) and probability > best_probability:
                 best, best_probability = variant, probability
         return best, best_probability
+
+
+CONFIDENT_LIST = 0.8
+"""A list that states its own count and that the list scorer rates at least this high is kept whole."""
 
 
 LEAD_IN_WORD = re.compile(rf"^(?:{VERBS.pattern}|[了出在对以将把向从由为与和及等的是有市省区县全我本各大力])+$")
@@ -317,7 +321,8 @@ def _keep_chain_lists(offered: list[ChainList], cue_at: int | None, judge: Judge
                                        sum(named_in[n] > 1 for n in chain_list.names()))
         text = "；".join(whole for whole, _ in chain_list.items)
         if judge.keep("chain_list", text, features, chain_list.region):
-            target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised)
+            target.add_chains(chain_list.items, chain_list.evidence, chain_list.source, chain_list.promised,
+                              judge.probability("chain_list", features) if judge.models else 0.0)
 
 
 def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str], judge: Judge | None = None
@@ -349,12 +354,14 @@ def extract_chain_leader(doc: SegmentedDocument, sentence_region: dict[int, str]
         names = [name for _, name in _chain_mentions(title)]
         offered.append(ChainList(sentence_region.get(paragraphs[0].index, ""), [(n, (n,)) for n in names],
                                  _evidence(doc, paragraphs[0]), "title", None, ""))
-    item_rows, unattached = _chain_items(doc, paragraphs, sentence_region, draft)
+    item_rows, unattached, labelled = _chain_items(doc, paragraphs, sentence_region, draft)
     table_rows = _chain_table_rows(doc, sentence_region)
     for source, row in [("item", row) for row in item_rows.values()] + [("table", row) for row in table_rows]:
-        # a row of a chain table (header with 链长/链主 columns): structure decides
+        # a row of a chain table (header with 链长/链主 columns), or a numbered item whose labelled lines
+        # (链长：… / 链主企业：…) fill it — a table written as prose: structure decides
+        structural = source == "table" or (row.region, row.chain) in labelled
         offered.append(ChainList(row.region, [(row.chain, (row.chain,))], row.evidence, source, None,
-                                 before.get(row.evidence.sentence, ""), structural=source == "table"))
+                                 before.get(row.evidence.sentence, ""), structural=structural))
     cue_at = next((s.index for s in paragraphs if CUE.search(s.text)), None)
     _keep_chain_lists(offered, cue_at, judge, draft, [s.text for s in paragraphs])
     _attach_to_one_chain(item_rows, unattached, doc, draft)
@@ -816,13 +823,16 @@ def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
     as (how it was found, names, the count the text promises: 十大 → 10).  What follows the anchor (产业链现代化,
     产业链链长制) only matters to a list after it: the names before it are chains whatever the sentence goes on to say."""
     lists: list[tuple[str, Readings, int | None]] = []
+    refused: list[Readings] = []  # a plan's cluster list beside its chain list: not offered again as an enumeration
     for anchor in LIST_ANCHOR.finditer(text):
         after = text[anchor.end():]
         continues = ANCHOR_CONTINUES.match(after) or ROLE_AFTER_ANCHOR.match(after)
         lead = None if continues else re.match(
             r"^[^，。；、]{0,8}?(?:包括|分别是|分别为|为|是|有|涵盖|即)?[：:（(]|^(?:包括|分别是|分别为|为|即|涵盖)", after)
         if lead:
-            body = next(iter(_unbalanced_bracket_parts(re.split(r"[。；;]", after[lead.end():])[0])), "")
+            # after a colon the list may run over commas; after a bare 为/包括 (以优势产业链为重点，…) only its clause
+            ends = r"[。；;]" if re.search(r"[：:（(]$", lead.group(0)) else r"[。；;，,]"
+            body = next(iter(_unbalanced_bracket_parts(re.split(ends, after[lead.end():])[0])), "")
             names, source, promised = chain_list_readings(body), "after_chain_noun", _promised(text[:anchor.start()])
         else:
             clause = re.split(r"[：:。；;！？，,]", text[:anchor.start()])[-1]
@@ -832,10 +842,12 @@ def _chain_lists(text: str) -> list[tuple[str, Readings, int | None]]:
             clause = _cut_at_etc(clause)
             clause = LIST_TAIL.sub("", LIST_VERBS.sub("", clause)) if "、" in clause else ""
             names, source = (chain_list_readings(clause) if "等" not in clause else []), "before_chain_noun"
-        if len(names) >= 2 and all(names != known for _, known, _ in lists):
+        if _beside_chain_list(text, anchor):
+            refused.append(names)
+        elif len(names) >= 2 and all(names != known for _, known, _ in lists):
             lists.append((source, names, promised))
     return lists + [("enumeration", names, promised) for names, promised in _industry_enumerations(text)
-                    if all(names != known for _, known, _ in lists)]
+                    if all(names != known for known in [*refused, *(known for _, known, _ in lists)])]
 
 
 LIST_ANCHOR = re.compile(rf"{CHAIN_NOUN.pattern}|链条")
@@ -843,13 +855,35 @@ LIST_ANCHOR = re.compile(rf"{CHAIN_NOUN.pattern}|链条")
 COUNT_TAIL = re.compile(rf"等\s*(?:{NUMERAL})\s*(?:条|个|大|项|类|种)[^、，。；]*$")
 OTHER_LIST_BEFORE = re.compile(rf"^.*(?:{CHAIN_NOUN.pattern})(?:以及|和|及|与|、)")
 """A clause holding two lists, the first closed by its own chain noun (…7大产业集群和A、B等12个产业链)."""
+PAIRED_LISTS = re.compile(rf"(?:{CHAIN_NOUN.pattern})(?:以及|和|及|与|、)[^，,。；;：:]*?(?:{CHAIN_NOUN.pattern})")
+"""Two lists joined in one clause, each closed by its own chain noun (…7大产业集群和A、B等12个产业链)."""
+
+
+def _beside_chain_list(text: str, anchor: re.Match[str]) -> bool:
+    """The anchor is a cluster noun (集群) closing one of two lists joined in a clause, the other closed by
+    产业链: a plan names its clusters beside its chains (发展A、B 7大产业集群和C、D等12个产业链), and a
+    链长制 is about the chains, so the cluster list is no candidate."""
+    if "集群" not in anchor.group(0):
+        return False
+    for pair in PAIRED_LISTS.finditer(text):
+        if pair.start() <= anchor.start() < pair.end():
+            nouns = [m for m in CHAIN_NOUN.finditer(pair.group(0))]
+            return any("链" in m.group(0) for m in nouns)
+    return False
+
+
 ETC_TAIL = re.compile(r"等([^、等]{1,12})$")
 """A list's closing 等 followed by a description without a count (…、电驱防爆等一批超百亿级(产业链))."""
+NOT_A_DESCRIPTION = re.compile(rf"作为|成为|列为|纳入|进入|{VERBS.pattern}|领域|方面")
+"""What after a list's 等 shows the list is no chain list: a verb (A、B等作为产业链重点支撑单位) or areas holding
+the chains (先进制造业、现代服务业等领域的21条重点产业链)."""
 
 
 def _cut_at_etc(clause: str) -> str:
-    """The clause up to its list's closing 等 when a short description without items follows it."""
-    return clause[:match.start()] if "、" in clause and (match := ETC_TAIL.search(clause)) else clause
+    """The clause up to its list's closing 等 when a short description without items follows it — a description,
+    not a verb or an area (:data:`NOT_A_DESCRIPTION`)."""
+    match = ETC_TAIL.search(clause) if "、" in clause else None
+    return clause[:match.start()] if match and not NOT_A_DESCRIPTION.search(match.group(1)) else clause
 
 
 def _promised(text: str) -> int | None:
@@ -912,10 +946,12 @@ Unattached = list[tuple[str, RoleClaim, Sentence]]
 
 
 def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_region, draft
-                 ) -> tuple[dict[tuple[str, str], ChainRow], Unattached]:
+                 ) -> tuple[dict[tuple[str, str], ChainRow], Unattached, set[tuple[str, str]]]:
     """Chains named by numbered items or by prose that gives them a 链长/链主/牵头单位, keyed by (region, chain),
-    and the claims that name no chain; other claims fill scheme roles."""
+    the claims that name no chain (other claims fill scheme roles), and the rows a numbered item's labelled
+    lines (链长：… / 链主企业：…) fill."""
     rows: dict[tuple[str, str], ChainRow] = {}
+    labelled: set[tuple[str, str]] = set()
     unattached: list[tuple[str, RoleClaim, Sentence]] = []
     item_chain, item_paragraph = "", ""
     for sentence in paragraphs:
@@ -942,13 +978,15 @@ def _chain_items(doc: SegmentedDocument, paragraphs: list[Sentence], sentence_re
                 key = (region, chain)
                 row = rows.get(key) or ChainRow(region, chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
                 rows[key] = _fill(row, claim)
+                if chain == item_chain and LABELLED_FIELD.match(sentence.text):
+                    labelled.add(key)
             elif per_chain and claim.role != "链长":
                 unattached.append((region, claim, sentence))
             else:
                 _add_scheme_role(draft(region), claim.role, claim.holder, _evidence(doc, sentence))
         if item_chain and CHAIN_NOUN.search(heading_of(sentence.text)) and (region, item_chain) not in rows:
             rows[(region, item_chain)] = ChainRow(region, item_chain, doc_id=doc.doc_id, evidence=_evidence(doc, sentence))
-    return rows, unattached
+    return rows, unattached, labelled
 
 
 def _attach_to_one_chain(rows: dict[tuple[str, str], ChainRow], unattached: Unattached, doc: SegmentedDocument,
@@ -1027,6 +1065,8 @@ def _named_chains(text: str) -> list[str]:
     → 纳米新材料), as written: unlike :func:`_chain_mentions`, no lexicon decides where the name starts."""
     names = []
     for anchor in CHAIN_NOUN.finditer(text):
+        if _beside_chain_list(text, anchor):
+            continue
         if not ANCHOR_CONTINUES.match(text[anchor.end():]) or text.startswith("链长", anchor.end()):
             prefix = text[max(0, anchor.start() - MENTION_WINDOW):anchor.start()]
             pieces = NAME_BOUNDARY.split(prefix)
