@@ -475,10 +475,34 @@ def label_items(concept: str) -> list[str]:
     return items if len(items) >= 3 and all(len(item) <= 12 for item in items) else []
 
 
+COUNTED_LABEL = re.compile(rf"(?<=[\u4e00-\u9fff])(?<![零〇一二两三四五六七八九十百千])"
+                           rf"(?=(({NUMERAL})[\u4e00-\u9fff][\u4e00-\u9fff、]{{0,14}}?{MECHANISM_NOUN}))")
+"""An unquoted label that counts the enumeration written right before it: A、B、C、D四方发力、同频共振工作机制
+(a lookahead: every numeral is a possible start, one inside an item must not hide the label's own)."""
+
+
+def _counted_labels(text: str, taken: list[Concept]) -> list[Concept]:
+    """Unquoted labels whose numeral counts the ≥ 3 items listed right before them in the clause
+    (推行A、B、C、D四方发力、同频共振工作机制 → 四方发力、同频共振工作机制, promising 4): the enumeration is what
+    makes such a phrase a label rather than prose, so the count must agree."""
+    found = []
+    for match in COUNTED_LABEL.finditer(text):
+        label, end = match.group(1), match.start() + len(match.group(1))
+        if any(c.start < end and match.start() < c.end for c in [*taken, *found]):
+            continue
+        clause = LIST_VERBS.sub("", re.split(r"[，,：:。；;]", text[:match.start()])[-1])
+        items = split_items(clause) if "、" in clause else []
+        if len(items) >= 3 and cn_number(match.group(2)) == len(items):
+            found.append(Concept(label, match.start(), end, len(items)))
+    return found
+
+
 def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
-    """Every slogan a sentence offers, with whether it is counted: the counted slogans of :func:`find_concepts`
-    and quoted labels with a mechanism noun (“链长+链主”工作体系 is counted; “链长制”工作机制 is not)."""
+    """Every slogan a sentence offers, with whether it is counted: the counted slogans of :func:`find_concepts`,
+    unquoted labels counting the enumeration before them (:func:`_counted_labels`), and quoted labels with a
+    mechanism noun (“链长+链主”工作体系 is counted; “链长制”工作机制 is not)."""
     counted = find_concepts(text)
+    counted += _counted_labels(text, counted)
     found = [(c, True) for c in counted]
     for match in QUOTED.finditer(text):
         if any(c.start <= match.start() < c.end for c in counted):

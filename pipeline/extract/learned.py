@@ -277,7 +277,8 @@ def concept_features(concept: str, body: str, before: str, after: str, *, counte
     features.update({"counted" if counted else "uncounted": 1.0, f"position{_bucket(int(position * 10), (0, 2, 5))}": 1.0,
                      f"mentions{_bucket(mentions, (1, 2, 3))}": 1.0})
     noun = MECHANISM_NOUNS.search(concept[len(body):]) if len(concept) > len(body) else None
-    features["head_noun:" + (noun.group(0) if noun else "none")] = 1.0
+    own = re.search(r"制$", body)  # a label that is itself a system: 三长制, 双链长制 (the head noun is its own)
+    features["head_noun:" + (noun.group(0) if noun else "制" if own else "none")] = 1.0
     for flag, name in ((in_title, "in_title"), (in_lead, "in_lead"), (near_cue, "near_cue"), (has_model, "has_model")):
         if flag:
             features[name] = 1.0
