@@ -581,13 +581,15 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
 
 def _stated_roles(paragraphs: list[Sentence], region: str, sentence_region) -> ModelList | None:
     """The roles a text assigns in prose (总链长由区长担任，每条产业链由一位区级领导担任链长…; 以…任产业链“链长”):
-    the parts of a labelled scheme whose components are described rather than enumerated."""
+    the parts of a labelled scheme whose components are described rather than enumerated.  A named office is
+    a part as the text names it (成立链长制统筹推进办公室 → 链长制统筹推进办公室, not the role name 链长办)."""
     roles: list[str] = []
     used: list[Sentence] = []
     for sentence in paragraphs:
         if sentence_region.get(sentence.index, "") != region or not CUE.search(sentence.text):
             continue
-        found = [claim.role for claim in role_claims(sentence) if claim.role not in roles]
+        found = [part for claim in role_claims(sentence)
+                 if (part := claim.holder if claim.pattern == "OFFICE" else claim.role) not in roles]
         if found:
             roles += unique(found)
             used.append(sentence)
