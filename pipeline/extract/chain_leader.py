@@ -685,16 +685,21 @@ def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence
     return (*headings, "headings") if headings else None
 
 
+ADOPTS = re.compile(r"(?:推行|实行|建立|构建|健全|落实)$")
+"""How a clause adopts a mechanism; jieba writes some with their adverb as one word, tagged as a noun (全面推行)."""
+
+
 def _without_lead_word(items: list[str]) -> list[str]:
     """An enumeration read back from a slogan keeps the clause's verb or preposition on its first item
-    (通过链长牵总、盟长搭台…, 全面落实产业链链长、行业协会会长…): up to two such words are dropped."""
+    (通过链长牵总、盟长搭台…, 全面落实产业链链长、行业协会会长…, 全面推行产业链办、…): up to two such words are
+    dropped."""
     words = tokenize(items[0]) if items else []
     for _ in range(2):
         if len(words) < 2 or len("".join(words[1:])) < 2:
             break
         tag = word_tag(words[0])
         if not (tag[:1] in ("v", "p", "d", "i") and tag != "vn" or LEAD_IN_WORD.match(words[0])
-                or (not tag and VERBS.match(words[0]))):
+                or (not tag and VERBS.match(words[0])) or ADOPTS.search(words[0])):
             break
         words = words[1:]
     return ["".join(words), *items[1:]] if words else items
