@@ -572,11 +572,18 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
                                   component_features(other.model[0], other.model[2], other.concept.count), region)
     for sentence in paragraphs:
         scheme = draft(sentence_region.get(sentence.index, ""))
-        if not scheme.model and (CUE.search(sentence.text) or CHAIN_NOUN.search(sentence.text)) and \
+        fallbacks = []
+        if (CUE.search(sentence.text) or CHAIN_NOUN.search(sentence.text)) and \
                 (items := _counted_enumeration(sentence.text)):
-            _take_model(doc, scheme, (items, [sentence], "counted"), None)
-        if not scheme.model and CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
-            _take_model(doc, scheme, (items, [sentence], "quoted_list"), None)
+            fallbacks.append((items, [sentence], "counted"))
+        if CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
+            fallbacks.append((items, [sentence], "quoted_list"))
+        for fallback in fallbacks:
+            if not scheme.model:
+                _take_model(doc, scheme, fallback, None)
+            elif scheme.judge.record is not None:  # labelled even when a label's list came first, as at run time
+                scheme.judge.keep("component", "；".join(fallback[0]), component_features(fallback[0], fallback[2], None),
+                                  scheme.region)
 
 
 def _stated_roles(paragraphs: list[Sentence], region: str, sentence_region) -> ModelList | None:
