@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import csv
 import json
 import tomllib
@@ -20,8 +21,9 @@ from pipeline.extract.score import ExpectedRow, read_expected, score_rows
 from pipeline.chain_names import split_chain_list
 from pipeline.extract.text import cn_number, drop_near_duplicates, split_items, to_wan
 from pipeline.textshape import join_wrapped
-from pipeline.extract.learned import Judge, default_judge
-from pipeline.extract.train import schemes_of, train as train_extractor
+from pipeline.extract.chain_leader import concept_candidates
+from pipeline.extract.learned import Judge, Observation, concept_features, default_judge
+from pipeline.extract.train import schemes_of, train as train_extractor, written_golds
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SEED_PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "national-innovation-models-paper.txt"
@@ -70,6 +72,18 @@ def test_scheme_split_over_documents_is_merged_with_every_source(fixture_schemes
     assert hunan.roles == {"总链长": "省长", "链长": "分管副省长", "链长办": "省工业和信息化厅"}
     assert {e.doc_id for e in hunan.evidence["key_chains"]} == {"hn-chains"}
     assert {e.doc_id for e in hunan.evidence["model"]} == {"hn-mechanism"}
+
+
+def test_merged_model_is_the_documents_components_that_meet_the_concepts_count():
+    """One notice enumerates a “三位一体” scheme's three parts; a later chain list names only the two roles it
+    assigns.  The three parts are the model, not the union of five."""
+    notice = ChainLeaderScheme("某省", "“三位一体”机制", ("链长统筹", "链主带动", "专班服务"), doc_ids=("a",))
+    chain_list = ChainLeaderScheme("某省", "“三位一体”机制", ("总链长", "链长"), ("新材料",), doc_ids=("b",))
+    for order in ((notice, chain_list), (chain_list, notice)):
+        merged = merge_schemes(order)[0]
+        assert merged.model == notice.model and merged.key_chains == ("新材料",) and merged.flags == ()
+    uncounted = replace(chain_list, concept="链长制")
+    assert merge_schemes([replace(notice, concept="链长制"), uncounted])[0].model == (*notice.model, "总链长", "链长")
 
 
 def test_chain_rows_from_table_cells_and_numbered_items(fixtures):
@@ -326,6 +340,43 @@ def test_labels_written_as_enumerations():
     score = score_tables(merge_schemes(s for e in extractions.values() for s in e.schemes),
                          FIXTURES / "expected_labels_table.csv")
     assert score.f1 == 1.0, score.errors
+
+
+@pytest.mark.parametrize(("sentence", "concepts"), [
+    ("全力推行产业链办、链主企业、行业协会、产业联盟四方发力、协同推进工作机制，推动产业链发展", ["四方发力、协同推进工作机制"]),
+    ("全力推行产业链办、链主企业、行业协会四方发力、协同推进工作机制", []),  # four promised, three listed
+    ("统筹推进产业链办、链主企业、行业协会工作，形成三方协同格局", []),  # no list in the label's clause
+])
+def test_unquoted_label_counts_the_enumeration_before_it(sentence, concepts):
+    assert [c.text for c, counted in concept_candidates(sentence) if counted] == concepts
+
+
+def test_unquoted_counted_label_and_its_components():
+    """A label written without quotes after the enumeration it counts is the concept, the enumeration its
+    components, the clause's adopting verb dropped (全面推行)."""
+    text = ("常德市推行产业链链长制，市委书记担任总链长。\n"
+            "全市全面推行产业链办、链主企业、行业协会、产业联盟四方发力、协同推进工作机制，推动重点产业链高质量发展。")
+    schemes = extract(segment(text_document("counted-label", text, DocumentMeta(region="常德市")))).schemes
+    assert [(s.concept, s.model) for s in schemes] == [
+        ("四方发力、协同推进工作机制", ("产业链办", "链主企业", "行业协会", "产业联盟"))]
+
+
+def test_a_label_ending_in_zhi_names_its_own_head_noun():
+    features = concept_features("“三长制”", "三长制", "全面落实", "，", counted=True, in_title=False, in_lead=False,
+                                near_cue=True, has_model=True, count=3, model_size=3, position=0.1, mentions=1,
+                                sentence="全面落实产业链链长、行业协会会长、产业园区园长“三长制”，")
+    assert "head_noun:制" in features and "head_noun:none" not in features
+
+
+def test_a_written_set_for_labels_labels_no_chain_candidates():
+    """labels.toml declares it was written for the concept and model cells: its chain words (行业协会会长) are
+    no negative chain candidates, while its concept candidates are labelled."""
+    golds = {g.file: g for g in written_golds()}
+    labels, documents = golds["lb-three-heads"], next(g for g in golds.values() if g.group == "written:documents")
+    assert labels.label(Observation("chain", "行业协会会长", {}, "湖州市")) is None
+    assert labels.label(Observation("chain_list", "行业协会会长；产业园区园长", {}, "湖州市")) is None
+    assert labels.label(Observation("concept", "“三长制”", {}, "湖州市")) is True
+    assert documents.label(Observation("chain", "不是产业链的词", {}, documents.doc.meta.region)) is False
 
 
 # flat_tables.toml was written before flat_table.py (now pipeline/parse/), flat_tables_variants.toml after it.

@@ -68,6 +68,8 @@ def test_no_person_or_office_where_there_is_none(text):
     ("省政府主要负责同志", "省政府主要负责同志"),
     ("并明确了11名省领导", "省领导"),
     ("政府层级将", "政府层级"),
+    ("由市长", "市长"),
+    ("并州制药股份有限公司", "并州制药股份有限公司"),  # 并 opens the name here: jieba does not cut it off
 ])
 def test_clean_holder(written, holder):
     assert clean_holder(written) == holder

@@ -483,10 +483,34 @@ def label_items(concept: str) -> list[str]:
     return items if len(items) >= 3 and all(len(item) <= 12 for item in items) else []
 
 
+COUNTED_LABEL = re.compile(rf"(?<=[\u4e00-\u9fff])(?<![零〇一二两三四五六七八九十百千])"
+                           rf"(?=(({NUMERAL})[\u4e00-\u9fff][\u4e00-\u9fff、]{{0,14}}?{MECHANISM_NOUN}))")
+"""An unquoted label that counts the enumeration written right before it: A、B、C、D四方发力、同频共振工作机制
+(a lookahead: every numeral is a possible start, one inside an item must not hide the label's own)."""
+
+
+def _counted_labels(text: str, taken: list[Concept]) -> list[Concept]:
+    """Unquoted labels whose numeral counts the ≥ 3 items listed right before them in the clause
+    (推行A、B、C、D四方发力、同频共振工作机制 → 四方发力、同频共振工作机制, promising 4): the enumeration is what
+    makes such a phrase a label rather than prose, so the count must agree."""
+    found = []
+    for match in COUNTED_LABEL.finditer(text):
+        label, end = match.group(1), match.start() + len(match.group(1))
+        if any(c.start < end and match.start() < c.end for c in [*taken, *found]):
+            continue
+        clause = LIST_VERBS.sub("", re.split(r"[，,：:。；;]", text[:match.start()])[-1])
+        items = split_items(clause) if "、" in clause else []
+        if len(items) >= 3 and cn_number(match.group(2)) == len(items):
+            found.append(Concept(label, match.start(), end, len(items)))
+    return found
+
+
 def concept_candidates(text: str) -> list[tuple[Concept, bool]]:
-    """Every slogan a sentence offers, with whether it is counted: the counted slogans of :func:`find_concepts`
-    and quoted labels with a mechanism noun (“链长+链主”工作体系 is counted; “链长制”工作机制 is not)."""
+    """Every slogan a sentence offers, with whether it is counted: the counted slogans of :func:`find_concepts`,
+    unquoted labels counting the enumeration before them (:func:`_counted_labels`), and quoted labels with a
+    mechanism noun (“链长+链主”工作体系 is counted; “链长制”工作机制 is not)."""
     counted = find_concepts(text)
+    counted += _counted_labels(text, counted)
     found = [(c, True) for c in counted]
     for match in QUOTED.finditer(text):
         if any(c.start <= match.start() < c.end for c in counted):
@@ -556,22 +580,31 @@ def _read_concepts_and_models(doc, paragraphs: list[Sentence], sentence_region, 
                                   component_features(other.model[0], other.model[2], other.concept.count), region)
     for sentence in paragraphs:
         scheme = draft(sentence_region.get(sentence.index, ""))
-        if not scheme.model and (CUE.search(sentence.text) or CHAIN_NOUN.search(sentence.text)) and \
+        fallbacks = []
+        if (CUE.search(sentence.text) or CHAIN_NOUN.search(sentence.text)) and \
                 (items := _counted_enumeration(sentence.text)):
-            _take_model(doc, scheme, (items, [sentence], "counted"), None)
-        if not scheme.model and CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
-            _take_model(doc, scheme, (items, [sentence], "quoted_list"), None)
+            fallbacks.append((items, [sentence], "counted"))
+        if CUE.search(sentence.text) and (items := _quoted_enumeration(sentence.text)):
+            fallbacks.append((items, [sentence], "quoted_list"))
+        for fallback in fallbacks:
+            if not scheme.model:
+                _take_model(doc, scheme, fallback, None)
+            elif scheme.judge.record is not None:  # labelled even when a label's list came first, as at run time
+                scheme.judge.keep("component", "；".join(fallback[0]), component_features(fallback[0], fallback[2], None),
+                                  scheme.region)
 
 
 def _stated_roles(paragraphs: list[Sentence], region: str, sentence_region) -> ModelList | None:
     """The roles a text assigns in prose (总链长由区长担任，每条产业链由一位区级领导担任链长…; 以…任产业链“链长”):
-    the parts of a labelled scheme whose components are described rather than enumerated."""
+    the parts of a labelled scheme whose components are described rather than enumerated.  A named office is
+    a part as the text names it (成立链长制统筹推进办公室 → 链长制统筹推进办公室, not the role name 链长办)."""
     roles: list[str] = []
     used: list[Sentence] = []
     for sentence in paragraphs:
         if sentence_region.get(sentence.index, "") != region or not CUE.search(sentence.text):
             continue
-        found = [claim.role for claim in role_claims(sentence) if claim.role not in roles]
+        found = [part for claim in role_claims(sentence)
+                 if (part := claim.holder if claim.pattern == "OFFICE" else claim.role) not in roles]
         if found:
             roles += unique(found)
             used.append(sentence)
@@ -667,16 +700,21 @@ def _enumerated_model(concept: Concept, position: int, paragraphs: list[Sentence
     return (*headings, "headings") if headings else None
 
 
+ADOPTS = re.compile(r"(?:推行|实行|建立|构建|健全|落实)$")
+"""How a clause adopts a mechanism; jieba writes some with their adverb as one word, tagged as a noun (全面推行)."""
+
+
 def _without_lead_word(items: list[str]) -> list[str]:
     """An enumeration read back from a slogan keeps the clause's verb or preposition on its first item
-    (通过链长牵总、盟长搭台…, 全面落实产业链链长、行业协会会长…): up to two such words are dropped."""
+    (通过链长牵总、盟长搭台…, 全面落实产业链链长、行业协会会长…, 全面推行产业链办、…): up to two such words are
+    dropped."""
     words = tokenize(items[0]) if items else []
     for _ in range(2):
         if len(words) < 2 or len("".join(words[1:])) < 2:
             break
         tag = word_tag(words[0])
         if not (tag[:1] in ("v", "p", "d", "i") and tag != "vn" or LEAD_IN_WORD.match(words[0])
-                or (not tag and VERBS.match(words[0]))):
+                or (not tag and VERBS.match(words[0])) or ADOPTS.search(words[0])):
             break
         words = words[1:]
     return ["".join(words), *items[1:]] if words else items

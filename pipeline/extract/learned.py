@@ -251,13 +251,18 @@ AGENT = re.compile(r"长|链主|专班|链办|领导|部门|单位|团队|队伍
 agents; a plan's counted tasks and targets (一个规划、两个图谱; 一个目标、十大措施) name none."""
 
 
+def names_agent(item: str) -> bool:
+    """Does an item name who acts?  A system named after its agents (链长制, 三长制) is a mechanism, not an actor."""
+    return bool(AGENT.search(item)) and not item.endswith("制")
+
+
 def item_features(items: list[str], prefix: str) -> Features:
     """What the items of an enumeration look like: how many name an agent (链长统筹, 一个工作专班), end in a
     verb (链主带动, 专班服务), open with a count (一个规划), are parallel (all of one length) — a scheme's label
     written as an enumeration (“链长统筹、链主带动、专班服务”) against a plan's list of tasks."""
     size = len(items)
     last_tags = [_word_tags().get(words[-1], "x")[:1] if (words := tokenize(item)) else "x" for item in items]
-    shares = {"agent": sum(bool(AGENT.search(i)) for i in items),
+    shares = {"agent": sum(names_agent(i) for i in items),
               "verb_tail": sum(tag == "v" for tag in last_tags),
               "counted": sum(bool(re.match(rf"^{NUMERAL}", i)) for i in items)}
     features: Features = {f"{prefix}{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}": 1.0
@@ -278,7 +283,8 @@ def concept_features(concept: str, body: str, before: str, after: str, *, counte
     features.update({"counted" if counted else "uncounted": 1.0, f"position{_bucket(int(position * 10), (0, 2, 5))}": 1.0,
                      f"mentions{_bucket(mentions, (1, 2, 3))}": 1.0})
     noun = MECHANISM_NOUNS.search(concept[len(body):]) if len(concept) > len(body) else None
-    features["head_noun:" + (noun.group(0) if noun else "none")] = 1.0
+    own = re.search(r"制$", body)  # a label that is itself a system: 三长制, 双链长制 (the head noun is its own)
+    features["head_noun:" + (noun.group(0) if noun else "制" if own else "none")] = 1.0
     for flag, name in ((in_title, "in_title"), (in_lead, "in_lead"), (near_cue, "near_cue"), (has_model, "has_model")):
         if flag:
             features[name] = 1.0
@@ -319,7 +325,7 @@ def component_features(items: list[str], source: str, promised: int | None) -> F
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7))}"] = 1.0
     if source != "headings":  # items of a quote or a sentence: agents (一名链长、链主带动) or tasks (一个规划、勇争先)
-        agents = sum(bool(AGENT.search(i)) for i in items)
+        agents = sum(names_agent(i) for i in items)
         features[f"listed_agent{_bucket(int(10 * agents / max(1, size)), (0, 4, 7))}"] = 1.0
     return features
 

@@ -3,7 +3,11 @@
 A region's scheme is often spread over several documents: a mechanism notice
 (concept, model, roles) and a later list of chains and their leaders.  Merging
 unions what they say, keeps every source doc id and all evidence, and
-re-checks the slogan's numeral against the merged components.
+re-checks the slogan's numeral against the merged components.  Components are
+the one exception to the union: when the concept promises a count and one
+document's components meet it while the other's do not (a notice enumerating
+the “六位一体” parts, a later chain list that only names the roles it assigns),
+the ones that meet it are the scheme's model.
 """
 
 from __future__ import annotations
@@ -27,17 +31,29 @@ def merge_schemes(schemes: Iterable[ChainLeaderScheme]) -> list[ChainLeaderSchem
 
 
 def _merge_two(a: ChainLeaderScheme, b: ChainLeaderScheme) -> ChainLeaderScheme:
-    evidence = {cell: tuple(dict.fromkeys((*a.evidence.get(cell, ()), *b.evidence.get(cell, ()))))
+    concept = max((a.concept, b.concept), key=concept_specificity)
+    model_from = _model_sources(a, b, concept_count(concept))
+    evidence = {cell: tuple(dict.fromkeys(e for s in (model_from if cell == "model" else (a, b))
+                                          for e in s.evidence.get(cell, ())))
                 for cell in (*a.evidence, *b.evidence)}
     return ChainLeaderScheme(
         region=a.region,
-        concept=max((a.concept, b.concept), key=concept_specificity),
-        model=union(a.model, b.model, key=normalise_item),
+        concept=concept,
+        model=union(*(s.model for s in model_from), key=normalise_item),
         key_chains=union(a.key_chains, b.key_chains, key=chain_key),
         roles={**b.roles, **a.roles},
         doc_ids=union(a.doc_ids, b.doc_ids),
         evidence=evidence,
     )
+
+
+def _model_sources(a: ChainLeaderScheme, b: ChainLeaderScheme, count: int | None
+                   ) -> tuple[ChainLeaderScheme, ...]:
+    """Whose components make the merged model: both, unless exactly one meets the concept's count."""
+    meets = [len(s.model) == count for s in (a, b)] if count is not None else [False, False]
+    if meets[0] != meets[1]:
+        return (a,) if meets[0] else (b,)
+    return (a, b)
 
 
 def concept_specificity(concept: str) -> tuple[int, int]:

@@ -71,8 +71,11 @@ OFFICE = re.compile(r"(?:专班|办公室|链办|链长办|产业办|办)$")
 name.  A bare role word (链长办, 工作专班) or a counted component (一个工作专班) names no particular office."""
 ORGANISATION_END = {"TEXT": {"REGEX": r"(?:集团|公司|企业|股份|厅|局|委|中心|院|所|协会|联盟)$"}}
 """A holder runs to the clause end or to the next role label (链主企业：甲公司牵头单位：省经信厅, as PDFs flatten it)."""
-LEAD_IN = re.compile(r"^(?:建立|实行|实施|推行|明确|确定|决定|请|设立|成立|组建|分别|其中|同时|原则上|每条产业链|各产业链|"
-                     r"每个产业链|并|了|由|即|为|是|以)+")
+LEAD_IN_WORDS = re.compile(r"^(?:建立|实行|实施|推行|明确|确定|决定|请|设立|成立|组建|分别|其中|同时|原则上|每条产业链|"
+                           r"各产业链|每个产业链|由|即|为|是|以)+")
+LEAD_IN_CHARACTERS = frozenset("并了")
+"""Clause words before a holder (由甲担任, 即为省长, 并明确…).  并 and 了 are dropped only where jieba cuts them off
+as words: as characters they also open names (并州制药)."""
 TRAIL = re.compile(r"(?:担任|兼任|负责|牵头|分别|共同|均|等|作为|为|是|亲自|带头|都要|都|要|也|将)+$")
 """Words around a holder that belong to the clause: 总链长即为省长, 由甲、乙分别担任, 以甲公司等为链主."""
 SERVES = ("担任", "兼任", "出任", "任", "作为", "挂帅", "当好", "担纲")
@@ -181,7 +184,7 @@ def role_claims(sentence: Sentence) -> list[RoleClaim]:
 def office_name(written: str) -> str:
     """A named office as written, without a clause word before it (以强链专班 → 强链专班); '' for a slogan
     or counted phrase caught whole (“一链一专班, 建立一个工作专班)."""
-    name = LEAD_IN.sub("", re.sub(r"^(?:全力|大力|着力|积极)", "", written))
+    name = without_lead_in(re.sub(r"^(?:全力|大力|着力|积极)", "", written))
     if name.count("“") != name.count("”") or re.search(rf"{NUMERAL}(?:个|支|套)", name):
         return ""
     return name if len(name) >= 3 else ""
@@ -246,9 +249,19 @@ def person_of(holder: str) -> str:
     return match.group(1) if match and not NOT_A_NAME.search(match.group(1)) and "、" not in match.group(1) else ""
 
 
+def without_lead_in(text: str) -> str:
+    """``text`` without the clause words before a holder (see LEAD_IN_WORDS and LEAD_IN_CHARACTERS)."""
+    while True:
+        text = LEAD_IN_WORDS.sub("", text)
+        first = next(iter(tokenize(text)), "") if text else ""
+        if first not in LEAD_IN_CHARACTERS:
+            return text
+        text = text[len(first):]
+
+
 def clean_holder(text: str) -> str:
-    text = LEAD_IN.sub("", strip_marker(text.strip(" “”\"「」")))
-    text = LEAD_IN.sub("", TRAIL.sub("", text)).strip(" “”\"「」")
+    text = without_lead_in(strip_marker(text.strip(" “”\"「」")))
+    text = without_lead_in(TRAIL.sub("", text)).strip(" “”\"「」")
     text = CLAUSE_BEFORE_HOLDER.sub("", text).strip(" 、，,")
     text = COUNTED.sub("", text)
     text = person_of(text) or _without_place(text)
