@@ -307,9 +307,13 @@ def process_store(store: CorpusStore, *, doc_ids: Iterable[str] | None = None, f
         with counter("process", total=len(raws)) as advance:
             retry = _save_outcomes(store, runner.map(process_batch, batches), version, report, advance)
             if retry:
-                log.warning("retrying %d documents one by one after their batches failed", len(retry))
-                singles = [Batch((raw,), store.blobs, str(models_dir)) for batch in retry for raw in batch.documents]
-                _save_outcomes(store, runner.map(process_batch, singles), version, report, advance)
+                log.warning("retrying %d documents one by one after their worker was lost",
+                            sum(len(batch.documents) for batch in retry))
+            for raw in (raw for batch in retry for raw in batch.documents):
+                # one at a time: a worker that dies now died on this document and on no other that happened
+                # to be queued on it (a scheduler fails every task assigned to a lost worker)
+                single = Batch((raw,), store.blobs, str(models_dir))
+                _save_outcomes(store, runner.map(process_batch, [single]), version, report, advance, blame=True)
     return report
 
 
@@ -322,11 +326,13 @@ def worker_lost(error: BaseException) -> bool:
 
 
 def _save_outcomes(store: CorpusStore, outcomes: Iterable[tuple[Batch, BatchOutcome | BaseException]],
-                   version: str, report: ProcessReport, advance: Callable[[int], None]) -> list[Batch]:
-    """Save each finished batch's results; return the failed batches of several documents (to retry one by one).
+                   version: str, report: ProcessReport, advance: Callable[[int], None],
+                   blame: bool = False) -> list[Batch]:
+    """Save each finished batch's results; return the batches whose worker was lost (to retry one by one).
 
-    A single document whose batch failed is saved as failed with the reason (often: its worker died), so it
-    is not retried on every run; it is redone when its content, the code or the model changes.
+    With ``blame`` (a document running alone) a lost worker is that document's doing: it is saved as failed
+    with the reason, so it is not retried on every run; it is redone when its content, the code or the model
+    changes.
     """
     retry = []
     for batch, outcome in outcomes:
@@ -336,7 +342,7 @@ def _save_outcomes(store: CorpusStore, outcomes: Iterable[tuple[Batch, BatchOutc
             raise RuntimeError(f"a process batch failed on {len(batch.documents)} documents: "
                                f"{type(outcome).__name__}: {outcome}") from outcome
         if isinstance(outcome, BaseException):
-            if len(batch.documents) > 1:
+            if not blame:
                 retry.append(batch)
                 continue
             raw = batch.documents[0]
