@@ -135,6 +135,41 @@ def test_a_worker_dying_on_one_document_costs_only_that_document(tmp_path: Path,
         assert [e.doc_id for e in store.errors() if e.stage == "process"] == [killer]
 
 
+def test_a_document_queued_behind_the_killer_on_its_worker_is_not_blamed(tmp_path: Path, folder: Path,
+                                                                          s3_endpoint: str) -> None:
+    """One worker of one thread holds two tasks (the scheduler's default saturation): the one it runs and the next.
+    When the first kills the worker, the scheduler fails both; only the first is to blame."""
+    import dask
+    from distributed import LocalCluster
+
+    with CorpusStore(tmp_path / "store") as store:
+        ingest_folder(store, folder)
+        killer = next(d.doc_id for d in store.documents() if d.url == "open.txt")
+
+        def dies_on_the_killer(batch):
+            if any(raw.doc_id == killer for raw in batch.documents):
+                os._exit(1)
+            return process_batch(batch)
+
+        class KillerFirst:
+            def __init__(self, runner):
+                self.runner = runner
+
+            def map(self, fn, batches):  # the killer first, so that another document is queued behind it
+                ordered = sorted(batches, key=lambda batch: all(raw.doc_id != killer for raw in batch.documents))
+                return self.runner.map(dies_on_the_killer, ordered)
+
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0}), LocalCluster(
+                n_workers=1, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+                silence_logs=logging.WARNING) as one_worker:
+            runner = make_runner(dask_address=one_worker.scheduler_address)
+            try:
+                report = process_store(store, runner=KillerFirst(runner), batch_size=1)
+            finally:
+                runner.close()
+        assert report.processed == 7 and report.failed == [killer]
+
+
 def test_a_worker_that_cannot_work_stops_the_run_and_blames_no_document(tmp_path: Path, folder: Path,
                                                                        cluster: str) -> None:
     with CorpusStore(tmp_path / "store") as store:
