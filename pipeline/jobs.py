@@ -263,7 +263,6 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
                 dask_address: str | None = None) -> Summary:
     """Process what is new or stale in the store (or ``doc_ids``), batches on ``workers`` / a Dask cluster."""
     with open_existing(store_root) as store:  # refused before anything heavy is loaded
-        from pipeline.parse import not_a_document
         from pipeline.process import process_store
 
         runner = batch_runner(workers, dask_address)
@@ -273,11 +272,11 @@ def process_job(store_root: str, doc_ids: list[str] | None = None, force: bool =
             close = getattr(runner, "close", None)
             if close:
                 close()
-        not_documents = [in_brief(not_a_document(r.parts)) for r in store.results(report.not_documents)]
     logger().info("process: %s", report)
     return Summary(documents=report.processed + report.skipped, processed=report.processed,
                    up_to_date=report.skipped, unchanged=report.skipped, failed=len(report.with_errors),
-                   not_documents=not_documents, workers=sorted(report.peak_rss_mb))
+                   not_documents=[in_brief(why) for why in report.not_documents.values()],
+                   workers=sorted(report.peak_rss_mb))
 
 
 def export_job(store_root: str, out_dir: str, sources: list[str] | None = None, doc_ids: list[str] | None = None,

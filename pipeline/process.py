@@ -271,7 +271,7 @@ class ProcessReport:
     skipped: int = 0  # already up to date
     failed: list[str] = field(default_factory=list)  # doc ids whose processing gave no result (error recorded)
     with_errors: list[str] = field(default_factory=list)  # doc ids whose result carries an error (failed included)
-    not_documents: list[str] = field(default_factory=list)  # doc ids no file of which yielded text (not in with_errors)
+    not_documents: dict[str, str] = field(default_factory=dict)  # doc id → why it is no document (not in with_errors)
     seconds: Counter[str] = field(default_factory=Counter)  # wall time per stage, summed over workers
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # per worker (host:pid)
 
@@ -360,8 +360,8 @@ def _save_outcomes(store: CorpusStore, outcomes: Iterable[tuple[Batch, BatchOutc
             report.processed += 1
             if result.classification is None:
                 report.failed.append(result.doc_id)
-            if not_a_document(result.parts):
-                report.not_documents.append(result.doc_id)
+            if why := not_a_document(result.parts):
+                report.not_documents[result.doc_id] = why
             elif result.errors:
                 report.with_errors.append(result.doc_id)
         report.seconds.update(outcome.seconds)
