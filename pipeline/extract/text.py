@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.chain_names import normalise_chain
+from pipeline.parse.text import PINYIN_GLOSS  # what normalising drops from the text, comparison keys drop too
 from pipeline.textshape import NUMERAL, strip_marker, unique
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "双": 2}
@@ -58,11 +59,6 @@ def to_wan(text: str) -> float | None:
 
 def unquote(text: str) -> str:
     return text.translate(QUOTES).strip()
-
-
-PINYIN_GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*[)）]")
-"""A tone-marked pinyin gloss a mirror site puts after a character (链长(zhǎng)): the pipeline's text loses it in
-normalising, so comparison keys drop it too."""
 
 
 def normalise_item(text: str) -> str:

@@ -30,7 +30,7 @@ _ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 _ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!])\s*")
 _MULTISPACE = re.compile(r" {2,}")
-_PINYIN_AFTER_HAN = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
 """A syllable of tone-marked pinyin in brackets right after a character: reading aids that some mirror sites
 insert into every other word (新型舉國(guó)體制), which would split every term they fall into."""
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
@@ -56,7 +56,7 @@ def normalise(text: str) -> str:
     removed, ASCII ,;:?! right after a Chinese character → full-width, pinyin that
     a mirror site inserted after characters (举国(guó)体制) removed.
     """
-    text = _PINYIN_AFTER_HAN.sub("", text.translate(_ONE_PASS))
+    text = PINYIN_GLOSS.sub("", text.translate(_ONE_PASS))
     text = _ASCII_PUNCT_IN_CJK.sub(lambda m: _ASCII_TO_FULL[m.group(1)], text)
     text = _SPACE_NEAR_CJK.sub("", text)
     return _MULTISPACE.sub(" ", text).strip()
