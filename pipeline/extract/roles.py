@@ -31,7 +31,7 @@ from spacy.matcher import Matcher
 from pipeline.models import Sentence
 from pipeline.regions import region_words
 from pipeline.segment import nlp, spacy_doc, tokenize
-from pipeline.extract.learned import _word_tags
+from pipeline.extract.learned import word_tag
 from pipeline.extract.text import NO_VALUE
 from pipeline.textshape import NUMERAL, strip_marker
 from pipeline.vocabulary import ROLE_TERMS
@@ -159,7 +159,7 @@ def role_claims(sentence: Sentence) -> list[RoleClaim]:
             # a role word (链长办, 工作专班) is the office's name, what comes before it the chain's;
             # otherwise the name starts after any verb, adverb or preposition (成立…办公室, 全力推行…, 凭借…)
             holder_tokens = [office] if office.text in ROLE_FIELDS else \
-                list(itertools.dropwhile(lambda t: _word_tags().get(t.text, "")[:1] in ("v", "d", "p", "c"), span))
+                list(itertools.dropwhile(lambda t: word_tag(t.text)[:1] in ("v", "d", "p", "c"), span))
             if _counted_before(doc, office.i) or not re.search(r"链|产业|专班", span.text) or \
                     any(_span_overlaps(office.i, other) for other in claimed):
                 continue  # 一个工作专班 is a component; 招商办 no chain office; 链长办设在… says where it sits
@@ -236,10 +236,10 @@ def looks_like_name(text: str) -> bool:
     jieba knows as nr/nz, or a surname jieba cuts off: 王/立新); a verb, adverb, idiom or suffix (诞生, 每季度,
     们还) is no name."""
     words = tokenize(text)
-    tags = [_word_tags().get(word) for word in words]
+    tags = [word_tag(word) for word in words]  # '' for a word jieba's dictionary lacks
     surname = len(words[0]) == 1 and tags[0] == "nr" if words else False
     return 2 <= len(text) <= 3 and not NOT_A_NAME.search(text) and \
-        (surname or all(tag is None or tag[:1] == "n" for tag in tags))
+        (surname or all(not tag or tag[:1] == "n" for tag in tags))
 
 
 def person_of(holder: str) -> str:
