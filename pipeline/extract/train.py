@@ -37,6 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from pipeline.annotations import ANNOTATIONS_FILE, ExcerptAnnotation, load_annotations
+from pipeline.classify.dataset import load_segmented
 from pipeline.config import MODELS_DIR, PROJECT_ROOT
 from pipeline.extract.chain_leader import extract_chain_leader
 from pipeline.extract.learned import (EXTRACTOR_FILE, FORMAT_VERSION, KINDS, Judge, KindModel, Observation,
@@ -50,7 +51,6 @@ from pipeline.extract.text import normalise_concept, normalise_item
 from pipeline.metrics import Counts
 from pipeline.models import ChainLeaderScheme, ChainRow, DocumentMeta, SegmentedDocument, Table
 from pipeline.parse import text_document
-from pipeline.parse.text import normalise
 from pipeline.segment import segment
 
 SEED = 0
@@ -141,14 +141,8 @@ def gold_of(annotation: ExcerptAnnotation) -> Gold:
                   frozenset(normalise_item(span(s)) for s in annotation.components),
                   frozenset(normalise_chain(span(s)) for s in annotation.chains))
     return Gold(annotation.file, annotation.group, "chain_leader" in annotation.modes,
-                segment(text_document(annotation.file, as_parsed(simplified(annotation.text)))), {"": row},
+                load_segmented(f"excerpt:{annotation.file}"), {"": row},
                 frozenset(roles), frozenset(gold_roles(annotation)))
-
-
-def as_parsed(text: str) -> str:
-    """The excerpt as the parser hands text on: each line normalised (mirror sites' pinyin glosses removed,
-    full-width digits, spacing), so the scorer trains on what it will read."""
-    return "\n".join(normalise(line) for line in text.split("\n"))
 
 
 def written_golds(directory: Path = WRITTEN_FIXTURES, leave_out: frozenset[str] = frozenset()) -> list[Gold]:
