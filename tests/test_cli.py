@@ -185,3 +185,16 @@ def test_run_from_manifest_reproduces_the_same_tables(tmp_path: Path, folder: Pa
         assert (tmp_path / "o2" / name).read_bytes() == (tmp_path / "o1" / name).read_bytes(), name
     manifest = json.loads((tmp_path / "o2" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"] == "run --from-manifest" and len(manifest["doc_ids"]) == 2
+
+
+@pytest.mark.skipif(not (PROJECT_ROOT.parent / "shared" / "corpora" / "real-excerpts").is_dir(),
+                    reason="../shared real excerpts not available")
+def test_train_rebuilds_the_shipped_models_byte_for_byte(tmp_path: Path) -> None:
+    """`policy-miner train` remakes every file of models/ from the labels and annotations in this commit: the shipped
+    models are what this code gives, so a change that moves a weight must ship the retrained model with it."""
+    done = cli("train", "--models", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    shipped = sorted((PROJECT_ROOT / "models").iterdir())
+    assert [f.name for f in shipped] == sorted(f.name for f in tmp_path.iterdir())
+    for file in shipped:
+        assert (tmp_path / file.name).read_bytes() == file.read_bytes(), f"models/{file.name} is not what `train` makes"
