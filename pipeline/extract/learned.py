@@ -142,8 +142,15 @@ def _industry_heads() -> Mapping[str, int]:
 
 NAME_GROUPS: set[str] = set()
 """Experiment switch (commit only to reproduce the variant table in docs/extraction.md): which name-likeness groups
-chain_features adds — soft, affix, tail, dice, cover, head, pattern, fchar, shape, bigram, none, list, inter, inter2,
+chain_features adds — soft, affix, prefix, tail, dice, cover, head, pattern, fchar, shape, bigram, none, pool, list, inter,
+inter2,
 nochars.  Empty: the shipped features."""
+
+
+def not_a_name(name: str) -> bool:
+    words = tokenize(name)
+    return bool(re.fullmatch(r"[\d.．%％]+", name) or TITLE_TAIL.search(name) or
+                (len(words) == 1 and word_tag(words[0])[:2] in ("ns", "nt", "l", "i")))
 
 
 def name_like(name: str) -> bool:
@@ -167,6 +174,13 @@ def name_features(name: str) -> Features:
         features["lex_inside:" + ("clause" if clause else "modifier")] = 1.0
         features[f"lex_before{_bucket(len(before), (0, 2, 4))}"] = 1.0
         features[f"lex_after{_bucket(len(after), (0, 2))}"] = 1.0
+    if "prefix" in NAME_GROUPS and not evidence.exact:
+        text = normalise_chain(name)
+        entry = max((e for e in industry_names() if e != text and text.endswith(e)), key=len, default="")
+        if entry:
+            lead = [word_tag(word) or "x" for word in tokenize(text[:-len(entry)])]
+            clause = any(tag[:1] in "vdpcurmf" or tag[:2] in ("ns", "nr", "nt") for tag in lead)
+            features["lex_prefix:" + ("clause" if clause else "modifier")] = 1.0
     if "tail" in NAME_GROUPS:
         features[f"lex_tail{_bucket(evidence.shared_tail, (0, 2))}"] = 1.0
     if "dice" in NAME_GROUPS:
@@ -182,6 +196,8 @@ def name_features(name: str) -> Features:
     if "shape" in NAME_GROUPS or "fchar" in NAME_GROUPS:
         if re.search(r"[地得性化]$|地|之", name):
             features["shape_function_char"] = 1.0
+    if "pool" in NAME_GROUPS and not_a_name(name):
+        features["not_a_name"] = 1.0
     if "none" in NAME_GROUPS and not evidence.coverage:
         features["lex_none"] = 1.0
     if "bigram" in NAME_GROUPS:
