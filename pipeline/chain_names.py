@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 
 from pipeline.lexicon import load_lexicon
@@ -137,48 +136,6 @@ def _is_place(name: str) -> bool:
     mentions = find_mentions(name)
     return bool(mentions) and mentions[0].start == 0 and mentions[-1].end == len(name) and \
         all(m.division is not None for m in mentions) and re.search(r"(?:省|市|区|县|新区|开发区)$", name) is not None
-
-
-def _bigrams(text: str) -> frozenset[str]:
-    """The overlapping character pairs of a string (新能源汽车 → 新能, 能源, 源汽, 汽车)."""
-    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
-
-
-@cache
-def _industry_bigrams() -> frozenset[str]:
-    """Every character pair of every lexicon entry: the vocabulary industry names are written in."""
-    return frozenset().union(*map(_bigrams, industry_names()))
-
-
-@dataclass(frozen=True)
-class LexiconEvidence:
-    """How close a candidate name comes to the national-classification lexicon short of being listed in it —
-    an unseen real industry (智能网联新能源汽车, 锂电, 中医药制品) shares entries, heads and character pairs with it;
-    a clause fragment, an official's title or an adjectival phrase (密切协作, 副厅长, 一体联动) does not."""
-
-    exact: bool  # the normalised name is an entry
-    inside: str  # the longest other entry it holds ('' when none): 智能网联新能源汽车 ⊃ 新能源汽车
-    within: bool  # it is part of an entry (高端医疗 ⊂ 高端医疗器械)
-    shared_tail: int  # entries ending in its last two characters (…装备, …材料, …汽车)
-    dice: float  # best character-pair Dice coefficient against one entry
-    coverage: float  # share of its character pairs found anywhere in the lexicon
-
-
-@cache
-def lexicon_evidence(name: str) -> LexiconEvidence:
-    """:class:`LexiconEvidence` of one candidate name (normalised first, as every comparison of chain names is)."""
-    text = normalise_chain(name)
-    known = industry_names()
-    pairs = _bigrams(text)
-    dice = max((2 * len(pairs & _bigrams(entry)) / (len(pairs) + len(_bigrams(entry))) for entry in known),
-               default=0.0) if pairs else 0.0
-    return LexiconEvidence(
-        exact=text in known,
-        inside=max((entry for entry in known if entry != text and entry in text), key=lambda e: (len(e), e), default=""),
-        within=len(text) >= 2 and any(text != entry and text in entry for entry in known),
-        shared_tail=sum(entry != text and entry.endswith(text[-2:]) for entry in known) if len(text) >= 2 else 0,
-        dice=dice,
-        coverage=len(pairs & _industry_bigrams()) / len(pairs) if pairs else 0.0)
 
 
 def known_industry_share(names: Sequence[str]) -> float:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from pipeline.config import MODELS_DIR
 from pipeline.segment import tokenize
-from pipeline.chain_names import industry_names, lexicon_evidence, normalise_chain
+from pipeline.chain_names import industry_names, normalise_chain
 from pipeline.textshape import NUMERAL
 
 log = logging.getLogger(__name__)
@@ -130,82 +130,6 @@ def character_features(text: str, prefix: str = "", characters: bool = True) -> 
     return features
 
 
-@cache
-def _industry_heads() -> Mapping[str, int]:
-    """How many lexicon entries end in each jieba word (材料: 9, 装备: 8 …): the heads industry names are built on."""
-    heads: dict[str, int] = {}
-    for entry in industry_names():
-        if words := tokenize(entry):
-            heads[words[-1]] = heads.get(words[-1], 0) + 1
-    return heads
-
-
-NAME_GROUPS: set[str] = set()
-"""Experiment switch (commit only to reproduce the variant table in docs/extraction.md): which name-likeness groups
-chain_features adds — soft, affix, prefix, tail, dice, cover, head, pattern, fchar, shape, bigram, none, pool, list, inter,
-inter2,
-nochars.  Empty: the shipped features."""
-
-
-def not_a_name(name: str) -> bool:
-    words = tokenize(name)
-    return bool(re.fullmatch(r"[\d.．%％]+", name) or TITLE_TAIL.search(name) or
-                (len(words) == 1 and word_tag(words[0])[:2] in ("ns", "nt", "l", "i")))
-
-
-def name_like(name: str) -> bool:
-    evidence = lexicon_evidence(name)
-    return evidence.exact or bool(evidence.inside) or evidence.within or evidence.coverage >= 0.5
-
-
-def name_features(name: str) -> Features:
-    """How much a candidate looks like an industry name short of the lexicon listing it."""
-    evidence = lexicon_evidence(name)
-    features: Features = {}
-    if "soft" in NAME_GROUPS:
-        if evidence.inside and not evidence.exact:
-            features["lex_contains"] = 1.0
-        if evidence.within:
-            features["lex_within"] = 1.0
-    if "affix" in NAME_GROUPS and evidence.inside and not evidence.exact:
-        before, _, after = normalise_chain(name).partition(evidence.inside)
-        rest = [word_tag(word) or "x" for part in (before, after) for word in tokenize(part)]
-        clause = any(tag[:1] in "vdpcurmbf" or tag[:2] in ("ns", "nr", "ul", "uj") for tag in rest)
-        features["lex_inside:" + ("clause" if clause else "modifier")] = 1.0
-        features[f"lex_before{_bucket(len(before), (0, 2, 4))}"] = 1.0
-        features[f"lex_after{_bucket(len(after), (0, 2))}"] = 1.0
-    if "prefix" in NAME_GROUPS and not evidence.exact:
-        text = normalise_chain(name)
-        entry = max((e for e in industry_names() if e != text and text.endswith(e)), key=len, default="")
-        if entry:
-            lead = [word_tag(word) or "x" for word in tokenize(text[:-len(entry)])]
-            clause = any(tag[:1] in "vdpcurmf" or tag[:2] in ("ns", "nr", "nt") for tag in lead)
-            features["lex_prefix:" + ("clause" if clause else "modifier")] = 1.0
-    if "tail" in NAME_GROUPS:
-        features[f"lex_tail{_bucket(evidence.shared_tail, (0, 2))}"] = 1.0
-    if "dice" in NAME_GROUPS:
-        features[f"lex_dice{_bucket(int(evidence.dice * 10), (1, 3, 5, 7))}"] = 1.0
-    if "cover" in NAME_GROUPS:
-        features[f"lex_cover{_bucket(int(evidence.coverage * 10), (0, 3, 6, 9))}"] = 1.0
-    words = tokenize(normalise_chain(name))
-    if "head" in NAME_GROUPS and words:
-        features[f"lex_head{_bucket(_industry_heads().get(words[-1], 0), (0, 2))}"] = 1.0
-    if "shape" in NAME_GROUPS or "pattern" in NAME_GROUPS:
-        tags = [word_tag(word)[:1] or "x" for word in words] or ["x"]
-        features["tag_pattern:" + "".join(tags[:3]) + ("+" if len(tags) > 3 else "")] = 1.0
-    if "shape" in NAME_GROUPS or "fchar" in NAME_GROUPS:
-        if re.search(r"[地得性化]$|地|之", name):
-            features["shape_function_char"] = 1.0
-    if "pool" in NAME_GROUPS and not_a_name(name):
-        features["not_a_name"] = 1.0
-    if "none" in NAME_GROUPS and not evidence.coverage:
-        features["lex_none"] = 1.0
-    if "bigram" in NAME_GROUPS:
-        text = normalise_chain(name)
-        features.update({"bigram:" + text[i:i + 2]: 1.0 for i in range(len(text) - 1)})
-    return features
-
-
 def whole_line(sentence: str) -> bool:
     """The sentence is an enumeration and nothing else (a table cell or a list line read as prose:
     甲、乙、丙等): short items between 、, no clause punctuation, no lead-in verb, at most a closing 等."""
@@ -221,7 +145,7 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
     joined by 和/以及 whether this is a half or the item whole, where the item stands in the list, and whether
     the list's stated count fits the items as written or as split.  How much of the list the lexicon knows is
     the list scorer's feature only: here it made the scorer drop every item of a kept list of unlisted names."""
-    features = character_features(name, characters="nochars" not in NAME_GROUPS) | tag_features(name) | name_features(name)
+    features = character_features(name) | tag_features(name)
     features.update({"joint:" + flag: 1.0 for flag in joint})
     features.update({"source:" + source: 1.0, f"list{_bucket(list_size, (1, 2, 3, 5, 8, 12))}": 1.0})
     if re.search(r"[和与及]", name):
@@ -239,12 +163,6 @@ def chain_features(name: str, source: str, sentence: str, list_size: int, positi
         features["count_agrees" if promised == list_size else "count_disagrees"] = 1.0
     if list_size > 1 and whole_line(sentence):
         features["whole_line"] = 1.0
-    if "inter" in NAME_GROUPS and not name_like(name):
-        for strong in ("count_agrees", "whole_line", "list>12"):
-            if strong in features:
-                features["unnamelike&" + strong] = 1.0
-    if "inter2" in NAME_GROUPS and not name_like(name) and ("count_agrees" in features or "whole_line" in features):
-        features["unnamelike_in_strong_list"] = 1.0
     for cue, pattern in (("cue_chain_leader", r"链长|链主"), ("cue_focus", r"聚焦|围绕|重点|主导|支柱|标志性"),
                          ("cue_figures", r"亿元|万元|%|增长|同比"), ("cue_meeting", r"会议|调度会|座谈会|出席|主持")):
         if re.search(pattern, sentence):
@@ -308,8 +226,6 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
         "person": sum(bool(TITLE_TAIL.search(n) or ORGANISATION_TAIL.search(n)) for n in names),
         "policy": sum(bool(POLICY_AREAS.match(n)) for n in names),
     }
-    if "list" in NAME_GROUPS:
-        shares["namelike"] = sum(name_like(n) for n in names)
     for name, count in shares.items():
         features[f"{name}{_bucket(int(10 * count / max(1, size)), (0, 4, 7, 9))}"] = 1.0
     if repeated:
