@@ -18,6 +18,7 @@ from functools import cache
 from pipeline.lexicon import load_lexicon
 from pipeline.regions import find_mentions, region_words
 from pipeline.textshape import NUMERAL, unique
+from pipeline.vocabulary import OFFICIAL_TITLE_TAIL
 
 PRIMARY_SEPARATORS = re.compile(r"[、，,；;／/]")
 SPLITTING_CONJUNCTIONS = re.compile(r"以及|和")
@@ -99,8 +100,10 @@ def _split_conjunction(piece: str, known: frozenset[str], closes_list: bool) -> 
 
 
 def is_chain_name(name: str) -> bool:
-    """Plausible chain name: 2–16 characters, not a clause, a counted item or a bare chain noun."""
-    return (2 <= len(name) <= 16 and not re.search(r"[，。；：:！？]|^[\d一二三四五六七八九十]+$|[和与及、的]$", name)
+    """Plausible chain name: 2–16 characters, not a clause, a counted item, a figure (19.2%), a post (副厅长) or a bare
+    chain noun."""
+    return (2 <= len(name) <= 16 and not re.search(r"[，。；：:！？%％]|^[\d一二三四五六七八九十]+$|[和与及、的]$", name)
+            and not OFFICIAL_TITLE_TAIL.search(name)
             and not re.search(rf"{NUMERAL}(?:个|名|位|家|条|批|项)$|^(?:投向|选派|围绕|面向|依托|瞄准)", name)
             and not re.match(rf"^(?:即|{NUMERAL}(?:个|套|批|支|名|条|位|张|项|份|大))", name)
             and not re.match(r"^(?:每|各|该|本|全|相关|上述|以上|所有|整条|整个|其他)", name)

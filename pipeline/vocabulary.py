@@ -55,6 +55,10 @@ ROLE_TERMS: tuple[str, ...] = (
 """Roles named in schemes, with the longer forms texts write them in (链长制工作办公室 is the 链长办); 河长 kept so
 that river-chief notices are recognised, and kept out."""
 
+OFFICIAL_TITLE_TAIL = re.compile(r"(?:书记|省长|市长|县长|区长|主任|厅长|局长|部长|主席|领导|同志|负责人|干部|委员)$")
+"""How the name of an office or of a person's post ends (副厅长, 市委书记, 分管负责人): what holds a role, never
+what an industrial chain is called; the extractor's candidate features and chain-name check read it."""
+
 MODE_TERMS: tuple[str, ...] = (
     "链长制", "揭榜挂帅", "新型举国体制", "举国体制", "集中力量办大事", "张榜", "发榜", "揭榜", "榜单",
     "河长制", "湖长制", "林长制")

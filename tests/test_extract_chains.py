@@ -114,6 +114,15 @@ def test_scope_and_kind_words_are_no_chain_names():
     assert chain_name("都市现代农业") and chain_name("智慧城市")
 
 
+def test_figures_and_posts_are_no_chain_names():
+    """A share read from a list of figures and an official's post read from a list of attendees are never chains,
+    whatever the list around them (the scorer only sees list evidence for such items)."""
+    assert not chain_name("19.2%") and not chain_name("增速17.8％")
+    assert not chain_name("信息化厅副厅长") and not chain_name("市委书记") and not chain_name("分管负责人")
+    assert not _named_chains("两项指标分别为19.2%、17.8%，重点产业链稳步增长。")
+    assert chain_name("新型显示") and chain_name("现代中药")
+
+
 def test_areas_before_a_chain_noun_are_no_chain_list():
     lists = _chain_lists("聚焦装备、材料、消费品等领域的21条重点产业链。")
     assert not [names for source, names, _ in lists if source == "before_chain_noun"]

@@ -39,6 +39,7 @@ from pipeline.config import MODELS_DIR
 from pipeline.segment import tokenize
 from pipeline.chain_names import industry_names, normalise_chain
 from pipeline.textshape import NUMERAL
+from pipeline.vocabulary import OFFICIAL_TITLE_TAIL
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,6 @@ VERBS = re.compile(r"推动|推进|加快|打造|建设|培育|发展|实施|聚
                    r"坚持|统筹|协调|服务|带动|引领|突破|达到|实现|超过|增长|整理|梳理|瞄准|抓|促进")
 MECHANISM_NOUNS = re.compile(r"机制|模式|体系|制度|架构|格局|举措|路径|工作法|办法")
 ROLE_WORDS = re.compile(r"链长|链主|专班|链办|牵头|责任|领导|部门|单位|清单|图谱|方案|政策|基金|联盟|智库|队伍|班子|专家")
-TITLE_TAIL = re.compile(r"(?:书记|省长|市长|县长|区长|主任|厅长|局长|部长|主席|领导|同志|负责人|干部|委员)$")
 ORGANISATION_TAIL = re.compile(r"(?:厅|局|委|委员会|办|办公室|部|中心|管委会|集团|公司|院|所|会|协会|联盟)$")
 SLOGAN_VERBS = re.compile(r"(?:建立|实行|推行|构建|形成|探索|创新|实施|按照|落实|坚持|推出|创立|打造|完善|健全|采取|采用|"
                           r"运用|以|的)$")
@@ -123,7 +123,7 @@ def character_features(text: str, prefix: str = "", characters: bool = True) -> 
         features[f"{prefix}has_de"] = 1.0
     if VERBS.search(text):
         features[f"{prefix}has_verb"] = 1.0
-    if TITLE_TAIL.search(text):
+    if OFFICIAL_TITLE_TAIL.search(text):
         features[f"{prefix}title_tail"] = 1.0
     if ORGANISATION_TAIL.search(text):
         features[f"{prefix}org_tail"] = 1.0
@@ -223,7 +223,7 @@ def chain_list_features(names: list[str], source: str, sentence: str, before: st
         "verb": sum(bool(VERBS.search(n)) for n in names),
         "digit": sum(bool(re.search(r"\d|%", n)) for n in names),
         "function": sum(is_function_word(n) for n in names),
-        "person": sum(bool(TITLE_TAIL.search(n) or ORGANISATION_TAIL.search(n)) for n in names),
+        "person": sum(bool(OFFICIAL_TITLE_TAIL.search(n) or ORGANISATION_TAIL.search(n)) for n in names),
         "policy": sum(bool(POLICY_AREAS.match(n)) for n in names),
     }
     for name, count in shares.items():
@@ -346,7 +346,7 @@ def holder_shape(holder: str) -> str:
         return "list"
     if ENTERPRISE_TAIL.search(holder):
         return "enterprise"
-    if TITLE_TAIL.search(holder) or re.search(r"(?:长|领导|一把手)$", holder):
+    if OFFICIAL_TITLE_TAIL.search(holder) or re.search(r"(?:长|领导|一把手)$", holder):
         return "title"
     if ORGANISATION_TAIL.search(holder):
         return "organisation"
