@@ -552,9 +552,11 @@ NOT_BEFORE_BARE = re.compile(r"(?:[省县级各全等家两三几个批]|^[市�
 
 
 def _tags(text: str) -> list[tuple[str, str]]:
-    from pipeline.segment import _segmenter  # segment imports this module for its word list
+    """Tokens and parts of speech as segmentation gives them (imported on use: segment reads this module's
+    division names for its dictionary)."""
+    from pipeline.segment import tag
 
-    return _segmenter().tag(text)
+    return tag(text)
 
 
 def _holds_zones(unit: Division) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 import rjieba
 import spacy
@@ -67,6 +67,20 @@ def cut(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Tokens of ``text`` with the domain lexicon (whitespace tokens dropped)."""
     return [t for t in cut(text) if t.strip()]
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """(token, part of speech) pairs of ``text``, cut as :func:`cut` cuts it (jieba's tags: n, v, a, vn, nr …;
+    '' for a lexicon word, which carries none)."""
+    return _segmenter().tag(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def word_tag(word: str) -> str:
+    """The part of speech of one token as the segmenter tags it ('' for a lexicon word or a string it cuts into
+    several): the one source of tags for the features that judge what a candidate's words are."""
+    tags = tag(word)
+    return tags[0][1] if len(tags) == 1 else ""
 
 
 class _Tokenizer:

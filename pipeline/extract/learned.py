@@ -36,7 +36,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import MODELS_DIR
-from pipeline.segment import tokenize
+from pipeline.segment import tokenize, word_tag
 from pipeline.chain_names import industry_names, normalise_chain
 from pipeline.textshape import NUMERAL
 from pipeline.vocabulary import OFFICIAL_TITLE_TAIL
@@ -59,32 +59,18 @@ SLOGAN_VERBS = re.compile(r"(?:建立|实行|推行|构建|形成|探索|创新|
                           r"运用|以|的)$")
 
 
-@cache
-def _word_tags() -> Mapping[str, str]:
-    """jieba's dictionary part-of-speech tags (word → n, v, a, vn …): looked up for the words a candidate
-    already has, never a second tagging pass."""
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
-
-
-def word_tag(word: str) -> str:
-    """jieba's dictionary part of speech of one word ('' when the dictionary does not have it)."""
-    return _word_tags().get(word, "")
-
-
 def is_function_word(text: str) -> bool:
     """One dictionary word that is a verb, adverb, preposition, pronoun, conjunction, particle, numeral or
     adjective (根据, 多个, 明确, 优秀): never a chain name, which is a noun phrase."""
     words = tokenize(text)
-    return len(words) == 1 and _word_tags().get(words[0], "x")[:1] in ("v", "d", "p", "r", "c", "u", "m", "a") \
-        and not _word_tags().get(words[0], "").startswith("vn")
+    return len(words) == 1 and (word_tag(words[0]) or "x")[:1] in ("v", "d", "p", "r", "c", "u", "m", "a") \
+        and not word_tag(words[0]).startswith("vn")
 
 
 def tag_features(text: str) -> Features:
     """Parts of speech of a candidate's words: a chain name is a noun phrase (新能源/n 汽车/n); fragments of
     prose are verbs, adjectives, pronouns or numerals (做好/v, 优秀/a, 多个/m, 根据/p)."""
-    tags = [_word_tags().get(word, "x")[:1] for word in tokenize(text)] or ["x"]
+    tags = [(word_tag(word) or "x")[:1] for word in tokenize(text)] or ["x"]
     features: Features = {"tag_first:" + tags[0]: 1.0, "tag_last:" + tags[-1]: 1.0,
                           f"words{_bucket(len(tags), (1, 2, 3, 4))}": 1.0}
     if any(tag == "v" for tag in tags):
@@ -261,7 +247,7 @@ def item_features(items: list[str], prefix: str) -> Features:
     verb (链主带动, 专班服务), open with a count (一个规划), are parallel (all of one length) — a scheme's label
     written as an enumeration (“链长统筹、链主带动、专班服务”) against a plan's list of tasks."""
     size = len(items)
-    last_tags = [_word_tags().get(words[-1], "x")[:1] if (words := tokenize(item)) else "x" for item in items]
+    last_tags = [(word_tag(words[-1]) or "x")[:1] if (words := tokenize(item)) else "x" for item in items]
     shares = {"agent": sum(names_agent(i) for i in items),
               "verb_tail": sum(tag == "v" for tag in last_tags),
               "counted": sum(bool(re.match(rf"^{NUMERAL}", i)) for i in items)}
@@ -350,8 +336,8 @@ def holder_shape(holder: str) -> str:
         return "title"
     if ORGANISATION_TAIL.search(holder):
         return "organisation"
-    surname = bool(words) and len(words[0]) == 1 and _word_tags().get(words[0]) == "nr"  # 王/立新
-    if 2 <= len(holder) <= 4 and (surname or all(_word_tags().get(w) is None or _word_tags()[w][:2] in ("nr", "nz")
+    surname = bool(words) and len(words[0]) == 1 and word_tag(words[0]) == "nr"  # 王/立新
+    if 2 <= len(holder) <= 4 and (surname or all(not word_tag(w) or word_tag(w)[:2] in ("nr", "nz")
                                                  for w in words)):
         return "name"
     return "other"

@@ -30,8 +30,7 @@ from spacy.matcher import Matcher
 
 from pipeline.models import Sentence
 from pipeline.regions import region_words
-from pipeline.segment import nlp, spacy_doc, tokenize
-from pipeline.extract.learned import word_tag
+from pipeline.segment import nlp, spacy_doc, tokenize, word_tag
 from pipeline.extract.text import NO_VALUE
 from pipeline.textshape import NUMERAL, strip_marker
 from pipeline.vocabulary import ROLE_TERMS
