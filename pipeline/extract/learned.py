@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.config import MODELS_DIR
+from pipeline.extract.roles import looks_like_name
 from pipeline.segment import tokenize, word_tag
 from pipeline.chain_names import industry_names, normalise_chain
 from pipeline.textshape import NUMERAL
@@ -324,10 +325,10 @@ HOLDER_SENTENCE_CUES = (("news", r"出席|主持|会议|调度会|座谈会|讲�
 
 
 def holder_shape(holder: str) -> str:
-    """What kind of holder a string is: a list, a person's name (2–3 characters unknown to jieba's dictionary
-    or tagged as a name), an official title (…书记, …长, 领导), an enterprise (…集团, …公司), an organisation
-    (…厅, …局, …办), or other (a fragment of the clause)."""
-    words = tokenize(holder)
+    """What kind of holder a string is: a list, a person's name (2–3 characters whose words are nouns or unknown
+    to the dictionary), an official title (…书记, …长, 领导), an enterprise (…集团, …公司), an organisation
+    (…厅, …局, …办), or other (a fragment of the clause).  A name is what the role Matcher takes for one
+    (:func:`pipeline.extract.roles.looks_like_name`), so the scorer and the Matcher agree on it."""
     if "、" in holder:
         return "list"
     if ENTERPRISE_TAIL.search(holder):
@@ -336,9 +337,7 @@ def holder_shape(holder: str) -> str:
         return "title"
     if ORGANISATION_TAIL.search(holder):
         return "organisation"
-    surname = bool(words) and len(words[0]) == 1 and word_tag(words[0]) == "nr"  # 王/立新
-    if 2 <= len(holder) <= 4 and (surname or all(not word_tag(w) or word_tag(w)[:2] in ("nr", "nz")
-                                                 for w in words)):
+    if looks_like_name(holder):
         return "name"
     return "other"
 
