@@ -67,6 +67,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import product
+from math import prod
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -741,9 +743,19 @@ def _portal_domains(path: Path = PORTAL_DOMAINS_FILE) -> tuple[tuple[str, Divisi
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
+GOV_SUFFIX = ".gov.cn"
+IGNORED_LABELS = frozenset({"www"})
+"""Host labels that say nothing about the unit.  Department labels (kjj, fgw) need no list: a label naming no unit
+inside the one the labels outside it name changes nothing (:func:`_gov_host_unit`)."""
+
+
 def site_division(site: str) -> Division | None:
-    """A portal's unit from its URL or host (rsj.gz.gov.cn → 广州市, longest suffix wins), or a region
-    name a source states (广东省)."""
+    """A portal's unit from its URL or host, or a region name a source states (广东省).
+
+    A host ending in a suffix of ``portal_domains.tsv`` is that row's unit (longest suffix wins: rsj.gz.gov.cn →
+    广州市); any other ``*.gov.cn`` host is read from the pinyin of the division names (:func:`_gov_host_unit`:
+    www.rudong.gov.cn → 如东县, gxw.jdz.gov.cn → 景德镇市), and inside a row's unit the labels before its suffix
+    may name a unit it holds.  Other hosts (news sites) name no region."""
     site = site.strip()
     if not site:
         return None
@@ -756,7 +768,139 @@ def site_division(site: str) -> Division | None:
         host = site.lower()
     else:  # a region name, or a file name (附件1.pdf) that names no site
         return lookup(site)
-    return next((unit for suffix, unit in _portal_domains() if host == suffix or host.endswith("." + suffix)), None)
+    row = next(((suffix, unit) for suffix, unit in _portal_domains() if host == suffix or host.endswith("." + suffix)),
+               None)
+    if not host.endswith(GOV_SUFFIX):
+        return row[1] if row else None
+    local = host[:-len(row[0])] if row else host[:-len(GOV_SUFFIX)]
+    labels = [label for label in reversed(local.strip(".").split(".")) if label and label not in IGNORED_LABELS]
+    return _gov_host_unit(labels, row[1] if row else None)
+
+
+COMMON_READING_SHARE = 0.1
+"""A character's reading counts for place names when at least this share of the phrases in pypinyin's phrase
+dictionary that contain the character read it so: 长 chang (74 %) and zhang, 重 zhong and chong, 乐 le and yue; not
+尚 chang (0 of 22) or 单 shan (1 of 164)."""
+MAX_READINGS = 16
+"""Spellings generated per name at most; a name with more keeps pypinyin's phrase reading alone."""
+
+
+@cache
+def _common_readings() -> dict[str, tuple[str, ...]]:
+    """Character → its toneless readings in common use (see COMMON_READING_SHARE), counted over pypinyin's phrase
+    dictionary: a character read alone gets pypinyin's single default (长 zhang), which misses 长治 changzhi."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.phrases_dict import phrases_dict
+
+    counts: dict[str, Counter[str]] = {}
+    for phrase, readings in phrases_dict.items():
+        for char, reading in zip(phrase, readings):
+            counts.setdefault(char, Counter())[to_normal(reading[0])] += 1  # lǜ → lv, as lazy_pinyin spells it
+    return {char: tuple(r for r, n in found.items() if n >= COMMON_READING_SHARE * found.total())
+            for char, found in counts.items()}
+
+
+def _readings(name: str) -> set[str]:
+    """Toneless pinyin spellings of a name, joined: pypinyin's reading of the name as a phrase, and every
+    combination of its characters' common readings (长治 → zhangzhi by the phrase, changzhi by the characters),
+    each with ü as v (pypinyin's spelling) and as u (吕梁 → lvliang, luliang)."""
+    from pypinyin import lazy_pinyin  # loaded only when a gov.cn host is read
+
+    spellings = {"".join(lazy_pinyin(name, errors="ignore"))}
+    common = _common_readings()
+    options = [common.get(char) or tuple(lazy_pinyin(char, errors="ignore")) or ("",) for char in name]
+    if prod(map(len, options)) <= MAX_READINGS:
+        spellings |= {"".join(combo) for combo in product(*options)}
+    return spellings | {spelling.replace("v", "u") for spelling in spellings}
+
+
+def _initials(name: str) -> str:
+    """The first letters of a name's syllables: 景德镇 → jdz."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+
+
+@cache
+def _host_keys() -> tuple[dict[str, frozenset[Division]], dict[str, frozenset[Division]]]:
+    """(label → units, province prefix → provinces), built once.
+
+    A unit's keys are the pinyin of its short form and of its name (如东 rudong, 如东县 rudongxian) and, for a
+    province or prefecture-level unit, the initials of its short form (景德镇 jdz); a province's short pinyin and
+    initials also serve as prefixes (gz+fuquan).  A key naming several units (sz: 苏州, 深圳 …) keeps them all: the
+    caller refuses it unless another label picks one."""
+    keys: dict[str, set[Division]] = {}
+    prefixes: dict[str, set[Division]] = {}
+    for unit in divisions().all:
+        if unit.level not in ("province", "city", "county"):
+            continue
+        short = stem(unit.name)
+        own = _readings(unit.name) | (_readings(short) if len(short) >= 2 else set())
+        initials = {_initials(short)} if unit.level in ("province", "city") and len(short) >= 2 else set()
+        for key in own | initials:
+            keys.setdefault(key, set()).add(unit)
+        if unit.level == "province":
+            for key in _readings(short) | initials:
+                prefixes.setdefault(key, set()).add(unit)
+    return {k: frozenset(v) for k, v in keys.items()}, {k: frozenset(v) for k, v in prefixes.items()}
+
+
+def _label_units(label: str) -> set[Division]:
+    """The units one host label may name: its own key, or a province's prefix before a key of a unit inside
+    that province (gzfuquan → 贵州省 + 福泉市)."""
+    keys, prefixes = _host_keys()
+    table = divisions()
+    found = set(keys.get(label, ()))
+    for prefix, provinces in prefixes.items():
+        rest = label[len(prefix):]
+        if rest and label.startswith(prefix):
+            found |= {unit for unit in keys.get(rest, ()) for province in provinces
+                      if unit != province and table.within(unit, province)}
+    return found
+
+
+def _gov_host_unit(labels: Sequence[str], anchor: Division | None) -> Division | None:
+    """The unit a gov.cn host's labels (outermost first, www and gov.cn dropped) name, or None.
+
+    The outermost label names the portal's unit unless ``anchor`` (a portal table row) already does; each label
+    further in either names one unit inside the one reached so far (xx.jdz: a county of 景德镇) or is a
+    department's (gxw, kjj) and changes nothing.  A label naming several units keeps them all as readings; the
+    reading that more labels agree with wins.  A tie is refused, never guessed, unless one of the tied units
+    holds all the others (changsha: 长沙市 and its 长沙县), which the portal then lies in whichever it is."""
+    table = divisions()
+    if anchor is not None:
+        readings = {anchor: 0}
+    elif labels and (first := _label_units(labels[0])):
+        readings, labels = dict.fromkeys(first, 1), labels[1:]
+    else:
+        return None
+    for label in labels:
+        found = _label_units(label)
+        advanced: dict[Division, int] = {}
+        for unit, agreed in readings.items():
+            inner = [d for d in found if d != unit and table.within(d, unit)]
+            step = (inner[0], agreed + 1) if len(inner) == 1 else (unit, agreed)
+            advanced[step[0]] = max(advanced.get(step[0], 0), step[1])
+        readings = advanced
+    best = max(readings.values())
+    winners = [unit for unit, agreed in readings.items() if agreed == best]
+    holder = [unit for unit in winners if all(table.within(other, unit) for other in winners)]
+    return holder[0] if len(holder) == 1 else None
+
+
+def host_key_coverage() -> dict[str, tuple[int, int]]:
+    """(units some key names alone, units) per level, and for provinces and prefecture-level units together how
+    many have initials naming them alone: how many portals the pinyin can place at all (docs/parsing.md)."""
+    keys, _ = _host_keys()
+    table = divisions()
+    alone = {unit for units in keys.values() if len(units) == 1 for unit in units}
+    coverage = {}
+    for level in ("province", "city", "county"):
+        units = [d for d in table.all if d.level == level]
+        coverage[level] = (sum(d in alone for d in units), len(units))
+    upper = [d for d in table.all if d.level in ("province", "city") and len(stem(d.name)) >= 2]
+    coverage["initials"] = (sum(keys.get(_initials(stem(d.name))) == {d} for d in upper), len(upper))
+    return coverage
 
 
 def _scope_level(text: str) -> str:
