@@ -16,8 +16,8 @@ NUMERAL = r"[零〇一二两三四五六七八九十百千\d]+"
 
 ITEM_MARKER = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+[、.．]|\d{1,2}\s*[、.．)）](?!\d)"
-    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+[条项]?[，、：:\s]?)\s*")
-"""Start of a numbered list item: （一） (1) 一、 1. 1、 ① 一是 …"""
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[一二三四五六七八九十]+是|第(?![一二三四五六七八九十\d]+代)[一二三四五六七八九十\d]+[条项]?[，、：:\s]?)\s*")
+"""Start of a numbered list item: （一） (1) 一、 1. 1、 ① 一是 第三、… — not the ordinal of a name (第三代半导体)."""
 
 SECTION_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)+\s|\d+\s+\S|第[一二三四五六七八九十]+[章节部分])")
 """A heading that opens a new section (一、…, 1.2 …, 第三章): ends the scope of an in-text region switch."""

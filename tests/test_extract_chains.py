@@ -13,6 +13,7 @@ from pipeline.extract.learned import Judge, KindModel, chain_list_features, whol
 from pipeline.chain_names import chain_name
 from pipeline.extract.train import schemes_of
 from pipeline.segment import segment_text
+from pipeline.textshape import strip_marker
 
 
 def _names(text: str) -> list[list[str]]:
@@ -112,6 +113,12 @@ def test_scope_and_kind_words_are_no_chain_names():
     assert not _named_chains("省工业和信息化厅设立省产业链链长制办公室。")  # 省 scopes the office, no chain name
     assert not chain_name("先进制造业") and not chain_name("战略性新兴产业")  # sectors
     assert chain_name("都市现代农业") and chain_name("智慧城市")
+
+
+def test_an_ordinal_inside_a_name_is_no_item_marker():
+    """第三、 opens the third item of a list; 第三代 is part of a name (第三代半导体) and stays."""
+    assert strip_marker("第三代半导体") == "第三代半导体" and strip_marker("第十三代芯片") == "第十三代芯片"
+    assert strip_marker("第三，集成电路") == "集成电路" and strip_marker("第二条 本办法") == "本办法"
 
 
 def test_figures_and_posts_are_no_chain_names():
