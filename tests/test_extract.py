@@ -23,7 +23,7 @@ from pipeline.extract.text import cn_number, drop_near_duplicates, split_items, 
 from pipeline.textshape import join_wrapped
 from pipeline.extract.chain_leader import concept_candidates
 from pipeline.extract.learned import Judge, Observation, concept_features, default_judge
-from pipeline.extract.train import schemes_of, train as train_extractor, written_golds
+from pipeline.extract.train import _main as train_main, schemes_of, train as train_extractor, written_golds
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SEED_PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "national-innovation-models-paper.txt"
@@ -431,6 +431,13 @@ def test_extractor_training_is_deterministic(tmp_path):
     assert first.read_bytes() == second.read_bytes()
     kinds = json.loads(first.read_text(encoding="utf-8"))["kinds"]
     assert {"chain_list", "chain", "concept"} <= kinds.keys()
+
+
+def test_train_share_outside_zero_to_one_is_refused(capsys):
+    """The learning-curve option names its range instead of fitting folds on no data."""
+    with pytest.raises(SystemExit) as refused:
+        train_main(["--cv", "--train-share", "0"])
+    assert refused.value.code == 2 and "--train-share must be in (0, 1]" in capsys.readouterr().err
 
 
 def test_list_scorer_keeps_the_schemes_list_and_drops_a_figures_list():

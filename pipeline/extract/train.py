@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import re
 import tomllib
 from collections.abc import Sequence
@@ -248,21 +249,25 @@ def _document_row(file: str, schemes: list[ChainLeaderScheme]) -> list[ChainLead
 
 
 def cross_validate(annotations: Path = ANNOTATIONS_FILE, holders: dict[str, Counts] | None = None,
-                   leave_out: frozenset[str] = frozenset()) -> dict[str, TableScore]:
+                   leave_out: frozenset[str] = frozenset(), share: float = 1.0) -> dict[str, TableScore]:
     """Grouped k-fold on the train split: table cells per excerpt with the rules alone (every candidate kept)
     and with the scorer.  Rows are keyed by file (regions are not measured here) and only excerpts whose gold
     modes include chain_leader are read, as if the mode classifier were right.  ``holders`` (rules, rules+scorer)
     gets the (role, holder) pairs of schemes and chain rows counted against the annotation, as real_eval does;
     ``leave_out`` names written sets kept out of training (a set written after reading the train split's misses
-    makes the figure optimistic: this measures the code without it)."""
+    makes the figure optimistic: this measures the code without it); ``share`` < 1 fits each fold's scorer on that
+    share of its training groups (drawn with a fixed seed), a learning curve: how much the figures owe to the amount
+    of annotated real text."""
     golds = [gold_of(a) for a in load_annotations(annotations, split="train")]
     per_gold = [observations(g) for g in golds]
     groups = [g.group for g in golds]
     written = [(o, y, g.group) for g in written_golds(leave_out=leave_out) for o, y in observations(g)]
     predicted: dict[str, list[ChainLeaderScheme]] = {"rules": [], "rules+scorer": []}
     splits = min(FOLDS, len(set(groups)))
-    for train_index, test_index in GroupKFold(n_splits=splits).split(golds, groups=groups):
-        models = fit([(o, y, groups[i]) for i in train_index for o, y in per_gold[i]] + written)
+    for fold, (train_index, test_index) in enumerate(GroupKFold(n_splits=splits).split(golds, groups=groups)):
+        fold_groups = sorted({groups[i] for i in train_index})
+        kept = set(random.Random(SEED + fold).sample(fold_groups, max(1, round(share * len(fold_groups)))))
+        models = fit([(o, y, groups[i]) for i in train_index if groups[i] in kept for o, y in per_gold[i]] + written)
         judge = Judge(models)
         for i in (i for i in test_index if golds[i].scheme):  # as if the mode classifier were right
             for name, each in (("rules", Judge()), ("rules+scorer", judge)):
@@ -282,12 +287,17 @@ def _main(argv: list[str] | None = None) -> int:
                         help="With --cv: also list the scorer's out-of-fold misses (train split only), by cell.")
     parser.add_argument("--leave-out", action="append", default=[], choices=sorted(WRITTEN_SETS), metavar="SET",
                         help="With --cv: train the folds without this written fixture set (repeatable), e.g. labels.")
+    parser.add_argument("--train-share", type=float, default=1.0, metavar="F",
+                        help="With --cv: fit each fold on this share (0–1] of its training groups (a learning curve).")
     args = parser.parse_args(argv)
+    if not 0 < args.train_share <= 1:
+        parser.error("--train-share must be in (0, 1]")
     if not args.cv:
         print(f"extractor scorer written to {train()}")
         return 0
     holders: dict[str, Counts] = {}
-    for name, score in cross_validate(holders=holders, leave_out=frozenset(args.leave_out)).items():
+    for name, score in cross_validate(holders=holders, leave_out=frozenset(args.leave_out),
+                                      share=args.train_share).items():
         print(f"{name}: table cells P={score.precision:.2f} R={score.recall:.2f} F1={score.f1:.2f} "
               f"(tp={score.tp} fp={score.fp} fn={score.fn})")
         for cell, counts in score.per_cell.items():
