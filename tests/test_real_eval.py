@@ -62,6 +62,7 @@ def test_a_row_in_the_wrong_region_gets_all_its_cells_wrong(annotations):
     alone = score([wrong], {wrong.file: perfect(wrong, region="西藏自治区")})
     assert alone.table.tp == 0 and alone.table.f1 == 0.0
     assert alone.table.fp == alone.table.fn > 0  # the same cells, once under each region
+    assert alone.table_region_forgiven.f1 == 1.0 and alone.without_scheme == 0  # what the region error alone cost
     assert result.table.tp == score(right, {a.file: perfect(a) for a in right}).table.tp
     assert result.region_accuracy == pytest.approx(2 / 3)
 
@@ -72,6 +73,7 @@ def test_missing_output_is_all_false_negatives(annotations):
                      classification=Classification(item.file, tuple(ModeResult(m, 0.0, False) for m in MODES)))
     result = score([item], {item.file: silent})
     assert result.table.tp == result.table.fp == 0 and result.table.fn > 0
+    assert result.without_scheme == result.rows_with_cells == 1 and result.table_region_forgiven.tp == 0
     assert result.modes["chain_leader"].fn == 1 and result.mode_macro_f1 < 1.0
 
 
