@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.models import ChainLeaderScheme, ChainRow, Evidence, SegmentedDocument, Sentence
-from pipeline.segment import split_sentences, tokenize
+from pipeline.segment import split_sentences, tokenize, word_tag
 from pipeline.extract import tables
-from pipeline.extract.learned import VERBS, Judge, is_function_word, word_tag, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
+from pipeline.extract.learned import VERBS, Judge, is_function_word, chain_features, chain_list_features, component_features, concept_features, default_judge, holder_features
 from pipeline.extract.regions import canonical_region
 from pipeline.extract.roles import OFFICE, ROLE_FIELDS, SERVES, RoleClaim, role_claims
 from pipeline.vocabulary import COMPARISON_TABLE, MODE_CUES
