@@ -37,7 +37,7 @@ from pipeline.models import (
     RawDocument,
     to_dict,
 )
-from pipeline.parse import not_a_document
+from pipeline.parse import why_not_documents
 from pipeline.regions import region_fields
 from pipeline.store import CorpusStore
 
@@ -133,7 +133,7 @@ def collect_findings(store: CorpusStore, doc_ids: Iterable[str] | None = None) -
     wanted = list(doc_ids) if doc_ids is not None else None
     raws = {d.doc_id: d for d in store.documents(doc_ids=wanted)}
     results = {r.doc_id: r for r in store.results(raws)}
-    refused = {doc_id: why for doc_id, r in results.items() if (why := not_a_document(r.parts))}
+    refused = why_not_documents(results.values())
     if refused:  # stored all the same: changed bytes that parse make it a document again
         log.info("%d stored items are not documents (no text in any file, or a listing page): listed in "
                  "fetch_errors", len(refused))

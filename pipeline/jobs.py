@@ -324,13 +324,13 @@ def status_job(store_root: str | Path, shown: int = 20) -> list[str]:
     """What ``policy-miner status`` prints: documents per source, the last ``shown`` problems recorded, the last
     ``shown`` items that are not documents (why, as fetch_errors lists them: stage parse), and one line of counts.
     Not-documents are counted apart from the documents, as a run's summary counts them."""
-    from pipeline.parse import not_a_document
+    from pipeline.parse import why_not_documents
 
     with open_existing(store_root) as store:
         raws = {d.doc_id: d for d in store.documents()}
         results = list(store.results())
         problems = [f"[{e.stage}] {e.doc_id or e.url}: {e.message}" for e in store.errors() if e.stage != "process"]
-    refused = {r.doc_id: why for r in results if (why := not_a_document(r.parts))}  # results are of stored items
+    refused = why_not_documents(results)  # results are of stored items
     problems += [f"[document] {r.doc_id}: {message}" for r in results if r.doc_id not in refused
                  for message in r.errors]
     documents = Counter(raw.source for doc_id, raw in raws.items() if doc_id not in refused)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import partial, reduce
 
 from pipeline import formats
-from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, RawDocument, RawPart, Table
+from pipeline.models import DocumentMeta, ParsedDocument, ParsedPart, ProcessedDocument, RawDocument, RawPart, Table
 from pipeline.parse.base import Extracted, ParseError
 from pipeline.parse import limits, sandbox
 from pipeline.parse.html import STUB, parse_html, stub_problem
@@ -30,7 +30,7 @@ from pipeline.parse.reflow import mend
 INGEST_PREFIX = "ingest:"
 """Source name prefix of ingested folders (pipeline.ingest), whose listing metadata is a metadata.csv sidecar."""
 
-__all__ = ["PARSERS", "ParseError", "not_a_document", "parse_document", "parse_part", "text_document"]
+__all__ = ["PARSERS", "ParseError", "not_a_document", "parse_document", "parse_part", "text_document", "why_not_documents"]
 
 PARSERS: dict[str, Callable[[bytes], Extracted]] = {
     formats.PDF: parse_pdf,
@@ -136,6 +136,12 @@ def not_a_document(parts: Sequence[ParsedPart]) -> str:
     named = len(parts) > 1  # a landing page and its attachments: say which file failed how
     return "; ".join(f"{p.role} {p.url}: {p.error}" if named else p.error
                      for p in parts if p.error) or "no text could be extracted"
+
+
+def why_not_documents(results: Iterable[ProcessedDocument]) -> dict[str, str]:
+    """doc id → why, for the processing results that are no document (:func:`not_a_document`): one verdict for
+    the exports and ``policy-miner status`` alike."""
+    return {r.doc_id: why for r in results if (why := not_a_document(r.parts))}
 
 
 def _resniff(data: bytes, part: RawPart) -> str:
