@@ -34,7 +34,6 @@ MAX_SENTENCE_CHARS = 400
 preferably at a '；', so that evidence stays readable and spaCy docs stay small."""
 
 
-
 LEXICON_FREQUENCY = 2000
 """Dictionary frequency of every lexicon word: high enough that 链长制, 揭榜挂帅 or 宁波市 are never cut."""
 
